@@ -1,0 +1,196 @@
+"""Level distributions of one question: the demographic tables and a Likert item's answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..codebook import Level
+from ._common import AnalysisError, asked_mask, column_codes, questionnaire_of, responses_of, weights_of
+
+__all__ = ["categorical_table", "descriptive_tables", "rounded_percentages"]
+
+_COLUMNS = [
+    "questionnaire", "variable", "level", "label", "missing_level", "n", "denominator", "pct",
+    "missing", "not_asked",
+]
+
+
+def _levels_of(cohort: Any, qid: str, variable: str) -> tuple[tuple[Level, ...], tuple[int, ...]]:
+    q = questionnaire_of(cohort, qid)
+    cb = cohort.codebook
+    if variable in q.items:
+        return cb.scale_of(variable).levels, ()
+    var = q.variables.get(variable)
+    if var is None:
+        raise AnalysisError(f"questionnaire '{qid}' has no item or variable '{variable}'")
+    if var.type != "categorical":
+        raise AnalysisError(
+            f"questionnaire '{qid}': variable '{variable}' is {var.type}; only categorical variables and items have levels"
+        )
+    return var.levels, var.missing_levels
+
+
+def categorical_table(cohort: Any, questionnaire: str, variable: str, ci: bool = False) -> pd.DataFrame:
+    """Distribution of a categorical variable or Likert item over its levels.
+
+    Parameters
+    ----------
+    cohort : Cohort
+        The analysed cohort.
+    questionnaire : str
+        Questionnaire id.
+    variable : str
+        A categorical variable or an item of that questionnaire.
+    ci : bool, default False
+        Add Wilson 95% confidence limits ``ci_low``/``ci_high`` (percent) for each level.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per level in codebook order: ``questionnaire, variable, level, label,
+        missing_level, n, denominator, pct, missing, not_asked`` (+ ``ci_low, ci_high``).
+        ``denominator`` counts respondents who were asked the question (its ``asked_if``
+        holds) and answered it; ``missing`` counts those asked who gave no answer and
+        ``not_asked`` those the question was not put to (both repeated on every row).
+        Levels listed in ``missing_levels`` (e.g. "prefer not to say") stay in the table
+        and the denominator, flagged by ``missing_level``. ``pct = 100 * n / denominator``,
+        unrounded; NaN when nobody answered.
+
+    Notes
+    -----
+    With a survey weight column, ``n`` and ``denominator`` are sums of weights (``missing``
+    and ``not_asked`` stay respondent counts) and the Wilson interval uses Kish's effective
+    sample size :math:`n_{eff} = (\\sum w)^2 / \\sum w^2` with :math:`k = p\\,n_{eff}`.
+    The Wilson interval for :math:`k` successes of :math:`n` is
+
+    .. math:: \\frac{\\hat p + z^2/2n \\pm z\\sqrt{\\hat p(1-\\hat p)/n + z^2/4n^2}}{1 + z^2/n}.
+
+    References
+    ----------
+    Wilson EB. Probable inference, the law of succession, and statistical inference.
+    J Am Stat Assoc 1927;22:209-12. Kish L. Survey Sampling. Wiley; 1965.
+
+    Examples
+    --------
+    >>> from imgshare.analysis._examples import example_cohort
+    >>> t = categorical_table(example_cohort(), "q", "group")
+    >>> t[["level", "n", "denominator"]].to_numpy().tolist()
+    [[1, 3, 5], [2, 2, 5]]
+    """
+    levels, missing_levels = _levels_of(cohort, questionnaire, variable)
+    q = questionnaire_of(cohort, questionnaire)
+    frame = responses_of(cohort, questionnaire)
+    codes = column_codes(frame, variable, questionnaire).to_numpy()
+    asked = asked_mask(q, frame, variable)
+    answered = asked & ~np.isnan(codes)
+    w = weights_of(cohort, questionnaire, frame)
+    weight = np.ones(len(frame)) if w is None else w
+    denominator = float(weight[answered].sum())
+    rows = []
+    for lv in levels:
+        hit = answered & (codes == lv.code)
+        n = float(weight[hit].sum())
+        rows.append(
+            {
+                "questionnaire": questionnaire,
+                "variable": variable,
+                "level": lv.code,
+                "label": lv.label,
+                "missing_level": lv.code in missing_levels,
+                "n": n,
+                "denominator": denominator,
+                "pct": 100.0 * n / denominator if denominator > 0 else np.nan,
+                "missing": int((asked & np.isnan(codes)).sum()),
+                "not_asked": int((~asked).sum()),
+            }
+        )
+    table = pd.DataFrame(rows, columns=_COLUMNS)
+    if w is None:
+        table = table.astype({"n": "int64", "denominator": "int64"})
+    if ci:
+        from ..stats import wilson_ci
+
+        n_eff = denominator if w is None else _kish_n(weight[answered])
+        limits = [_wilson_pct(wilson_ci, p, n_eff) for p in table["pct"].to_numpy()]
+        table["ci_low"] = [lo for lo, _ in limits]
+        table["ci_high"] = [hi for _, hi in limits]
+    return table
+
+
+def _kish_n(w: np.ndarray) -> float:
+    total = w.sum()
+    return float(total * total / (w * w).sum()) if total > 0 else 0.0
+
+
+def _wilson_pct(wilson_ci: Any, pct: float, n: float) -> tuple[float, float]:
+    if not n > 0 or not np.isfinite(pct):
+        return (np.nan, np.nan)
+    low, high = _limits(wilson_ci(pct / 100.0 * n, n))
+    return (100.0 * low, 100.0 * high)
+
+
+def _limits(result: Any) -> tuple[float, float]:
+    """Accept a (low, high) tuple, a dataclass with ``low``/``high`` or a one-row frame."""
+    if isinstance(result, pd.DataFrame):
+        row = result.iloc[0]
+        return float(row["low"] if "low" in row else row["ci_low"]), float(row["high"] if "high" in row else row["ci_high"])
+    if hasattr(result, "low"):
+        return float(result.low), float(result.high)
+    low, high = result
+    return float(low), float(high)
+
+
+def descriptive_tables(cohort: Any, ci: bool = False) -> pd.DataFrame:
+    """:func:`categorical_table` for every categorical variable of every questionnaire, stacked."""
+    frames = []
+    for qid, q in cohort.codebook.questionnaires.items():
+        for vid, var in q.variables.items():
+            if var.type == "categorical":
+                frames.append(categorical_table(cohort, qid, vid, ci=ci))
+    if not frames:
+        return pd.DataFrame(columns=_COLUMNS + (["ci_low", "ci_high"] if ci else []))
+    # Weighted and unweighted questionnaires mix int and float counts: keep floats then.
+    return pd.concat(frames, ignore_index=True)
+
+
+def rounded_percentages(counts: Any, decimals: int = 1) -> np.ndarray:
+    """Percentages of ``counts`` rounded by largest remainder so that they sum to exactly 100.
+
+    A presentation helper for tables: the analysis frames keep unrounded ``pct``.
+
+    Parameters
+    ----------
+    counts : array-like of float
+        Non-negative counts (or weight sums) of mutually exclusive levels.
+    decimals : int, default 1
+        Decimal places of the rounded percentages.
+
+    Returns
+    -------
+    numpy.ndarray
+        Rounded percentages; all NaN when the counts sum to zero.
+
+    Notes
+    -----
+    Each :math:`100 c_i / \\sum c` is floored at ``decimals`` places and the shortfall is
+    handed out one unit at a time to the largest remainders (Hare's method).
+
+    References
+    ----------
+    Balinski ML, Young HP. Fair Representation. Yale University Press; 1982.
+
+    Examples
+    --------
+    >>> rounded_percentages([1, 1, 1], decimals=1).tolist()
+    [33.4, 33.3, 33.3]
+    """
+    from ..stats import largest_remainder
+
+    values = np.asarray(counts, dtype=float)
+    total = values.sum()
+    if not total > 0:
+        return np.full(values.shape, np.nan)
+    return np.asarray(largest_remainder(100.0 * values / total, decimals), dtype=float)
