@@ -33,10 +33,11 @@ class Problem:
         return f"{where}: {self.found}; {self.expected}"
 
 
-def format_problems(problems: list, limit: int = MAX_PROBLEMS) -> str:
+def format_problems(problems: list, limit: int = MAX_PROBLEMS, omitted: int = 0) -> str:
     lines = [str(p) for p in problems[:limit]]
-    if len(problems) > limit:
-        lines.append(f"... and {len(problems) - limit} more problems")
+    rest = max(0, len(problems) - limit) + omitted
+    if rest:
+        lines.append(f"... and {rest} more problem{'s' if rest != 1 else ''}")
     return "\n".join(lines)
 
 
@@ -59,6 +60,7 @@ class CodebookError(ImgshareError):
 class DataError(ImgshareError):
     """A data file cannot be read or does not match the codebook."""
 
-    def __init__(self, problems: list[Problem] | Problem):
+    def __init__(self, problems: list[Problem] | Problem, omitted: int = 0):
         self.problems = [problems] if isinstance(problems, Problem) else list(problems)
-        super().__init__(format_problems(self.problems))
+        self.omitted = omitted
+        super().__init__(format_problems(self.problems, omitted=omitted))

@@ -1,0 +1,235 @@
+"""Read a questionnaire data file (CSV, Excel .xlsx, SPSS .sav) into a table of raw text cells.
+
+Everything is read as text so that validation can report exactly what was in the file; nothing
+is coerced here. Fast path: pyarrow's CSV reader; on any parse problem the slow path re-reads the
+file with the csv module to name the row that broke it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import DataError, Problem
+
+__all__ = ["RawTable", "read_raw"]
+
+DELIMITERS = ",;\t|"
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """Raw text cells of one data file.
+
+    ``frame`` has the file's header names as columns and text cells ('' for blank); its
+    positional row ``i`` is spreadsheet row ``first_row + i``.
+    """
+
+    file: str
+    frame: pd.DataFrame
+    first_row: int
+    value_labels: dict[str, dict[int, str]] = field(default_factory=dict)
+    #: spreadsheet row of each data row when they are not consecutive (blank lines skipped)
+    rows: tuple[int, ...] | None = None
+
+    def row_of(self, position: int) -> int:
+        return self.rows[position] if self.rows is not None else self.first_row + position
+
+
+def read_raw(path: Path, *, header_rows: int = 1, encoding: str | None = None,
+             delimiter: str | None = None, sheet: str | int | None = None) -> RawTable:
+    """Read ``path`` by its extension. ``header_rows``: row 1 holds the names, rows 2..N are skipped."""
+    name = path.name
+    if not path.exists():
+        raise DataError(Problem(str(path), None, None, "file not found", "a data file named in the codebook"))
+    if path.stat().st_size == 0:
+        raise DataError(Problem(name, None, None, "the file is empty", "a header row and at least one data row"))
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return _read_excel(path, header_rows, sheet)
+    if suffix in (".sav", ".zsav"):
+        return _read_sav(path)
+    return _read_csv(path, header_rows, encoding, delimiter)
+
+
+# ---------------------------------------------------------------------------------------- CSV
+
+
+def _decode(path: Path, encoding: str | None) -> tuple[str, str]:
+    """Decode the whole file; return (text, encoding used). Errors name the row of the bad byte."""
+    data = path.read_bytes()
+    name = path.name
+    if b"\x00" in data[:65536] and not (encoding or "").lower().startswith("utf-16"):
+        raise DataError(Problem(name, None, None, "binary data (NUL bytes), not a text file",
+                                "a CSV text file (or .xlsx / .sav with the right extension)"))
+    enc = encoding or ("utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8")
+    try:
+        return data.decode(enc), enc
+    except LookupError:
+        raise DataError(Problem(name, None, None, f"unknown encoding '{encoding}'",
+                                "a Python codec name such as utf-8, latin-1, cp1252")) from None
+    except UnicodeDecodeError as exc:
+        row = data.count(b"\n", 0, exc.start) + 1
+        bad = data[exc.start:exc.start + 4]
+        raise DataError(Problem(name, row, None, f"byte {bad[:1]!r} is not valid {enc} (at file offset {exc.start})",
+                                "UTF-8 text; declare the file's encoding in the codebook (questionnaires.<id>.encoding) "
+                                "or with --encoding, e.g. latin-1")) from None
+
+
+def _sniff_delimiter(header: str, declared: str | None) -> str:
+    if declared:
+        return declared
+    counts = {d: header.count(d) for d in DELIMITERS}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _read_csv(path: Path, header_rows: int, encoding: str | None, delimiter: str | None) -> RawTable:
+    name = path.name
+    text, _ = _decode(path, encoding)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if not text.strip():
+        raise DataError(Problem(name, None, None, "the file has no content (only whitespace)",
+                                "a header row and at least one data row"))
+    first_line = text.split("\n", 1)[0].rstrip("\r")
+    sep = _sniff_delimiter(first_line, delimiter)
+    fast = _read_csv_arrow(name, text, sep, header_rows)
+    if fast is not None:
+        return fast
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=False))
+    # csv yields [] for blank lines; keep positions so row numbers stay true to the file.
+    header = rows[0] if rows else []
+    if not any(h.strip() for h in header):
+        raise DataError(Problem(name, 1, None, "the header row is blank", "column names in row 1"))
+    _check_header(name, [h.strip() for h in header])
+    body = rows[header_rows:]
+    width = len(header)
+    records = []
+    row_numbers = []
+    problems = []
+    for i, rec in enumerate(body):
+        rownum = header_rows + 1 + i
+        if not rec or (len(rec) == 1 and not rec[0].strip()):
+            continue  # a blank line is not a respondent; it is reported in the flow as nothing
+        if len(rec) != width:
+            problems.append(Problem(name, rownum, None, f"{len(rec)} fields",
+                                    f"{width} fields as in the header (delimiter {sep!r}; truncated or malformed row?)"))
+            continue
+        records.append(rec)
+        row_numbers.append(rownum)
+    if problems:
+        raise DataError(problems)
+    frame = pd.DataFrame(records, columns=[h.strip() for h in header], dtype=object)
+    return RawTable(name, frame, header_rows + 1, rows=tuple(row_numbers))
+
+
+def _read_csv_arrow(name: str, text: str, sep: str, header_rows: int) -> RawTable | None:
+    """Fast path for well-formed files; None sends the caller to the slow, precise path."""
+    import pyarrow as pa
+    from pyarrow import csv as pacsv
+
+    header = next(csv.reader([text.split("\n", 1)[0].rstrip("\r")], delimiter=sep))
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            read_options=pacsv.ReadOptions(skip_rows_after_names=header_rows - 1, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(delimiter=sep, ignore_empty_lines=False, newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types={h: pa.string() for h in header}, strings_can_be_null=False, null_values=[], quoted_strings_can_be_null=False,
+                auto_dict_encode=False, check_utf8=False,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeError):
+        return None
+    names = [n.strip() for n in table.column_names]
+    if len(set(names)) != len(names) or any(not n for n in names):
+        return None
+    frame = table.to_pandas(types_mapper=pd.ArrowDtype)
+    frame.columns = names
+    frame = frame.fillna("")
+    if len(frame) and (frame.apply(lambda c: c.str.strip() == "").all(axis=1)).any():
+        return None  # blank lines: let the slow path skip them and keep true row numbers
+    return RawTable(name, frame, header_rows + 1)
+
+
+# -------------------------------------------------------------------------------------- Excel
+
+
+def _read_excel(path: Path, header_rows: int, sheet: str | int | None) -> RawTable:
+    name = path.name
+    try:
+        raw = pd.read_excel(path, sheet_name=0 if sheet is None else sheet, header=None, dtype=object,
+                            engine="openpyxl")
+    except ValueError as exc:
+        raise DataError(Problem(name, None, None, f"cannot read the workbook ({exc})",
+                                "an .xlsx workbook with the sheet named in the codebook")) from None
+    except Exception as exc:  # openpyxl raises many types for corrupt files
+        raise DataError(Problem(name, None, None, f"not a readable .xlsx workbook ({type(exc).__name__})",
+                                "an Excel .xlsx file")) from None
+    if raw.empty:
+        raise DataError(Problem(name, None, None, "the sheet is empty", "a header row and at least one data row"))
+    header = [_cell_text(v).strip() for v in raw.iloc[0].tolist()]
+    _check_header(name, header, excel=True)
+    body = raw.iloc[header_rows:]
+    cells = body.map(_cell_text)
+    keep = ~(cells == "").all(axis=1)
+    rows = [int(i) + 1 for i in body.index[keep]]
+    frame = pd.DataFrame(cells[keep].to_numpy(), columns=header, dtype=object)
+    return RawTable(name, frame, header_rows + 1, rows=tuple(rows))
+
+
+def _check_header(name: str, header: list[str], excel: bool = False) -> None:
+    problems = []
+    seen: dict[str, int] = {}
+    for j, h in enumerate(header):
+        col = _excel_col(j) if excel else f"column {j + 1}"
+        if not h:
+            problems.append(Problem(name, 1, col, "an empty column name" + (" (merged header cells?)" if excel else ""),
+                                    "one name per column in row 1; set header_rows for extra header rows"))
+        elif h in seen:
+            problems.append(Problem(name, 1, h, f"duplicate column name (also column {seen[h] + 1})",
+                                    "each column name once"))
+        else:
+            seen[h] = j
+    if problems:
+        raise DataError(problems)
+
+
+def _excel_col(j: int) -> str:
+    s = ""
+    j += 1
+    while j:
+        j, r = divmod(j - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def _cell_text(v: object) -> str:
+    if v is None or (isinstance(v, float) and v != v):
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+# --------------------------------------------------------------------------------------- SPSS
+
+
+def _read_sav(path: Path) -> RawTable:
+    import pyreadstat
+
+    name = path.name
+    try:
+        df, meta = pyreadstat.read_sav(str(path), apply_value_formats=False)
+    except Exception as exc:  # pyreadstat raises its own ReadstatError / PyreadstatError
+        raise DataError(Problem(name, None, None, f"not a readable SPSS file ({exc})", "an SPSS .sav file")) from None
+    cells = df.astype(object).map(_cell_text)
+    frame = pd.DataFrame(cells.to_numpy(), columns=list(df.columns), dtype=object)
+    labels = {var: {int(k): str(v) for k, v in meta.variable_value_labels.get(var, {}).items()
+                    if float(k).is_integer()} for var in meta.variable_value_labels}
+    return RawTable(name, frame, 1, labels)

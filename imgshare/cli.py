@@ -1,0 +1,208 @@
+"""Command-line interface: a thin shell over the package's stages.
+
+Every user error is one line per problem on stderr and exit status 2; an unexpected internal error
+is reported in one line with exit status 1 (set IMGSHARE_DEBUG=1 for the traceback).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .errors import ImgshareError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="imgshare: codebook + questionnaire data in, Likert study manuscript out.",
+    pretty_exceptions_enable=False,
+)
+
+CodebookOpt = Annotated[Path, typer.Option("--codebook", "-c", help="Codebook YAML file.")]
+DataOpt = Annotated[Optional[Path], typer.Option("--data", "-d", help="Folder with the data files (default: the codebook's folder).")]
+EncodingOpt = Annotated[Optional[str], typer.Option("--encoding", help="Text encoding of CSV files, overriding the codebook.")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")]
+DEFAULT_CODEBOOK = Path("data/codebook.yml")
+
+
+def _err(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+def _load(codebook: Path, data: Path | None, encoding: str | None):
+    from .codebook import load_codebook
+    from .cohort import build_cohort
+
+    cb = load_codebook(codebook)
+    return cb, build_cohort(cb, data, encoding)
+
+
+@app.command()
+def validate(codebook: CodebookOpt = DEFAULT_CODEBOOK, data: DataOpt = None, encoding: EncodingOpt = None) -> None:
+    """Check the codebook and every data file; list all problems (exit 2 if any)."""
+    from .codebook import load_codebook
+    from .cohort import build_cohort
+    from .errors import format_problems
+    from .loading import validate_data
+
+    cb = load_codebook(codebook)
+    problems, warnings, omitted = validate_data(cb, data, encoding)
+    for w in warnings:
+        _err(f"warning: {w}")
+    if problems:
+        _err(format_problems(problems, omitted=omitted))
+        raise typer.Exit(2)
+    cohort = build_cohort(cb, data, encoding)
+    for qid, path in cohort.files.items():
+        part = cohort.flow[cohort.flow.questionnaire == qid]
+        n = {s: int(part.loc[part.stage == s, "n"].sum()) for s in ("received", "excluded", "analysed")}
+        typer.echo(f"ok  {path.name}: {n['received']} received, {n['excluded']} excluded, {n['analysed']} analysed")
+    if cb.study.synthetic:
+        typer.echo("note: the codebook declares these data SYNTHETIC")
+
+
+@app.command("codebook")
+def codebook_cmd(
+    from_file: Annotated[Path, typer.Option("--from", help="SPSS .sav file to draft a codebook from.")],
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write the draft here (default: stdout).")] = None,
+) -> None:
+    """Draft a codebook from an SPSS file's variable and value labels."""
+    from .draft import draft_codebook
+    from .io import write_text_atomic
+
+    text = draft_codebook(from_file)
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        write_text_atomic(out, text)
+        typer.echo(f"draft codebook written to {out}")
+
+
+@app.command()
+def synth(
+    seed: Annotated[int, typer.Option(help="Random seed (the committed cohort uses 2020).")] = 2020,
+    codebook: CodebookOpt = DEFAULT_CODEBOOK,
+    calibration: Annotated[Path, typer.Option(help="Calibration targets YAML.")] = Path("data/calibration.yml"),
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Output folder (default: the codebook's folder).")] = None,
+) -> None:
+    """Generate the synthetic study cohort (deterministic for a seed)."""
+    from .codebook import load_codebook
+    from .synth import load_calibration, synthesize, write_synthetic
+
+    cb = load_codebook(codebook)
+    frames = synthesize(cb, load_calibration(calibration), seed)
+    paths = write_synthetic(frames, cb, out or cb.base_dir)
+    for p in paths or []:
+        typer.echo(f"wrote {p}")
+
+
+@app.command()
+def analyse(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for results.json and the CSVs.")] = Path("_output/analysis"),
+    codebook: CodebookOpt = DEFAULT_CODEBOOK,
+    data: DataOpt = None,
+    encoding: EncodingOpt = None,
+    p_adjust: Annotated[Optional[str], typer.Option(help="Adjust p-values over all tests: holm or fdr_bh.")] = None,
+    min_cell: Annotated[int, typer.Option(help="Suppress counts below this (disclosure control); 0 = off.")] = 0,
+) -> None:
+    """Compute every table and test; write results.json and one CSV per table."""
+    from .analysis import analyse as run_analysis
+    from .analysis import write_results
+
+    if p_adjust not in (None, "holm", "fdr_bh"):
+        raise ImgshareError(f"--p-adjust: found {p_adjust!r}; expected holm or fdr_bh")
+    _, cohort = _load(codebook, data, encoding)
+    results = run_analysis(cohort, p_adjust=p_adjust)
+    written = write_results(results, out)
+    for w in cohort.warnings:
+        _err(f"warning: {w}")
+    typer.echo(f"analysis written to {out}/ ({len(written) if written else 'all'} files)")
+
+
+@app.command()
+def figures(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the figure and table pack.")] = Path("_output/figures"),
+    codebook: CodebookOpt = DEFAULT_CODEBOOK,
+    data: DataOpt = None,
+    encoding: EncodingOpt = None,
+) -> None:
+    """Write every figure (PNG 300 dpi + SVG) and table (HTML, CSV, Typst), named by label."""
+    from .pack import write_pack
+
+    _, cohort = _load(codebook, data, encoding)
+    paths = write_pack(cohort, out)
+    typer.echo(f"{len(paths)} files written to {out}/")
+
+
+@app.command()
+def check(
+    codebook: CodebookOpt = DEFAULT_CODEBOOK,
+    data: DataOpt = None,
+    published: Annotated[Path, typer.Option(help="Published values YAML.")] = Path("data/published.yml"),
+    fmt: Annotated[str, typer.Option("--format", help="text, json or md.")] = "text",
+) -> None:
+    """Compare every published value with the one computed from the data (exit 1 on unexpected mismatch)."""
+    from .audit import run_check
+
+    if fmt not in ("text", "json", "md"):
+        raise ImgshareError(f"--format: found {fmt!r}; expected text, json or md")
+    text, status = run_check(codebook, data, published, fmt)
+    typer.echo(text)
+    raise typer.Exit(status)
+
+
+@app.command()
+def report(
+    to: Annotated[str, typer.Option("--to", help="Comma-separated formats: html,pdf,docx.")] = "html,pdf,docx",
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("_output"),
+    codebook: CodebookOpt = DEFAULT_CODEBOOK,
+    data: DataOpt = None,
+    project: Annotated[Path, typer.Option(help="Quarto project folder.")] = Path("."),
+    quiet: QuietOpt = False,
+) -> None:
+    """Render the manuscript (Quarto if installed, else the built-in engine) to _output/."""
+    from .report import render_report
+
+    formats = [f.strip() for f in to.split(",") if f.strip()]
+    bad = [f for f in formats if f not in ("html", "pdf", "docx")]
+    if bad or not formats:
+        raise ImgshareError(f"--to: found {to!r}; expected a comma-separated subset of html,pdf,docx")
+    written = render_report(project_dir=project, out_dir=out, formats=formats, data_dir=data,
+                            codebook_path=codebook, quiet=quiet)
+    for p in written or []:
+        typer.echo(f"wrote {p}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Console entry point: run the app, turning errors into one-line messages and exit codes."""
+    try:
+        rc = app(args=argv, standalone_mode=False)
+    except ImgshareError as exc:
+        _err(f"error: {exc}" if "\n" not in str(exc) else str(exc))
+        return exc.exit_code
+    except typer.Exit as exc:
+        return exc.exit_code
+    except SystemExit as exc:  # click usage errors arrive here with standalone_mode=False
+        return int(exc.code or 0)
+    except KeyboardInterrupt:
+        _err("interrupted; previous outputs left as they were")
+        return 130
+    except Exception as exc:  # click usage errors and internal bugs: never a raw traceback
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            return 2
+        if os.environ.get("IMGSHARE_DEBUG"):
+            raise
+        _err(f"internal error: {type(exc).__name__}: {exc} (set IMGSHARE_DEBUG=1 for details)")
+        return 1
+    return rc if isinstance(rc, int) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

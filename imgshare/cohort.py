@@ -1,0 +1,150 @@
+"""The analysed cohort and its participant flow.
+
+:func:`build_cohort` loads every questionnaire, applies the codebook's exclusion rules in order
+(the first rule a respondent meets is the recorded reason) and accounts for every received row:
+``received = sum(excluded by reason) + analysed``, checked on every run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .codebook import Codebook, Exclusion, Questionnaire
+from .errors import DataError, Problem
+from .loading import LoadedQuestionnaire, load_questionnaire
+
+__all__ = ["Cohort", "build_cohort", "apply_exclusions", "required_columns", "flow_table"]
+
+
+@dataclass(frozen=True)
+class Cohort:
+    """Analysed respondents per questionnaire, the excluded rows and the participant flow.
+
+    ``responses[q]`` is indexed by respondent id, columns are the questionnaire's items then its
+    variables (raw codes as nullable Int64; text as string; numbers as Float64).
+    ``excluded[q]`` has the same columns plus ``row`` (spreadsheet row) and ``reason``.
+    ``flow`` has columns questionnaire, stage ('received' | 'excluded' | 'analysed'), reason, n.
+    """
+
+    codebook: Codebook
+    responses: Mapping[str, pd.DataFrame]
+    excluded: Mapping[str, pd.DataFrame]
+    flow: pd.DataFrame
+    files: Mapping[str, Path]
+    warnings: tuple[str, ...]
+
+    @property
+    def synthetic(self) -> bool:
+        return self.codebook.study.synthetic
+
+
+def required_columns(q: Questionnaire, codebook: Codebook) -> tuple[str, ...]:
+    """Columns whose non-response counts as item non-response (``missing_any: required``)."""
+    items = [i for i in q.items if codebook.items[i].required]
+    variables = [v for v, var in q.variables.items() if var.required]
+    return tuple(items + variables)
+
+
+def _asked(q: Questionnaire, frame: pd.DataFrame, column: str) -> np.ndarray:
+    """Whether each respondent was asked ``column`` (skip logic from ``asked_if``)."""
+    asked = np.ones(len(frame), dtype=bool)
+    var = q.variables.get(column)
+    if var is not None:
+        for dep, codes in var.asked_if.items():
+            asked &= frame[dep].isin(codes).fillna(False).to_numpy(dtype=bool)
+    return asked
+
+
+def _rule_matches(rule: Exclusion, q: Questionnaire, codebook: Codebook, frame: pd.DataFrame) -> np.ndarray:
+    hit = np.zeros(len(frame), dtype=bool)
+    columns = required_columns(q, codebook) if rule.missing_any == ("required",) else rule.missing_any
+    for col in columns:
+        hit |= frame[col].isna().to_numpy(dtype=bool) & _asked(q, frame, col)
+    for var, codes in rule.when.items():
+        hit |= frame[var].isin(codes).fillna(False).to_numpy(dtype=bool)
+    return hit
+
+
+def apply_exclusions(loaded: LoadedQuestionnaire, codebook: Codebook) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split received rows into (analysed, excluded); excluded rows carry ``row`` and ``reason``."""
+    q = loaded.questionnaire
+    frame = loaded.frame
+    reason = np.full(len(frame), "", dtype=object)
+    for rule in q.exclusions:
+        hit = _rule_matches(rule, q, codebook, frame) & (reason == "")
+        reason[hit] = rule.reason
+    keep = reason == ""
+    excluded = frame.loc[~keep].copy()
+    excluded.insert(0, "row", loaded.rows[~keep])
+    excluded["reason"] = reason[~keep].astype(str)
+    return frame.loc[keep].copy(), excluded
+
+
+def flow_table(codebook: Codebook, received: Mapping[str, int], excluded: Mapping[str, pd.DataFrame],
+               analysed: Mapping[str, int]) -> pd.DataFrame:
+    """Participant flow: one row per questionnaire and stage, excluded split by reason (zero rows kept)."""
+    records = []
+    for qid, q in codebook.questionnaires.items():
+        records.append((qid, "received", "", received[qid]))
+        counts = excluded[qid]["reason"].value_counts()
+        reasons = list(dict.fromkeys(r.reason for r in q.exclusions))
+        for r in reasons:
+            records.append((qid, "excluded", r, int(counts.get(r, 0))))
+        records.append((qid, "analysed", "", analysed[qid]))
+    return pd.DataFrame(records, columns=["questionnaire", "stage", "reason", "n"]).astype({"n": "int64"})
+
+
+def _check_flow(flow: pd.DataFrame, codebook: Codebook) -> None:
+    for qid, part in flow.groupby("questionnaire", sort=False):
+        received = int(part.loc[part.stage == "received", "n"].sum())
+        accounted = int(part.loc[part.stage != "received", "n"].sum())
+        if received != accounted:
+            raise DataError(Problem(codebook.questionnaires[qid].file, None, None,
+                                    f"{received} rows received but {accounted} accounted for",
+                                    "received = excluded (by reason) + analysed; refusing to analyse"))
+
+
+def build_cohort(codebook: Codebook, data_dir: Path | str | None = None, encoding: str | None = None) -> Cohort:
+    """Load, validate and apply exclusions for every questionnaire of the codebook.
+
+    Raises
+    ------
+    DataError
+        Any file problem (all of them, one line each), a flow that does not add up, or a
+        questionnaire whose every respondent is excluded.
+    """
+    data_dir = Path(data_dir) if data_dir is not None else None
+    problems: list[Problem] = []
+    omitted = 0
+    loaded: dict[str, LoadedQuestionnaire] = {}
+    for qid in codebook.questionnaires:
+        try:
+            loaded[qid] = load_questionnaire(codebook, qid, data_dir, encoding)
+        except DataError as exc:
+            problems.extend(exc.problems)
+            omitted += exc.omitted
+    if problems:
+        raise DataError(problems, omitted=omitted)
+
+    responses, excluded, received, analysed, warnings = {}, {}, {}, {}, []
+    for qid, lq in loaded.items():
+        kept, dropped = apply_exclusions(lq, codebook)
+        responses[qid], excluded[qid] = kept, dropped
+        received[qid], analysed[qid] = len(lq.frame), len(kept)
+        warnings.extend(lq.warnings)
+        if len(kept) == 0:
+            reasons = ", ".join(f"{r}: {n}" for r, n in dropped["reason"].value_counts().items())
+            problems.append(Problem(lq.path.name, None, None,
+                                    f"every one of the {len(lq.frame)} respondents is excluded ({reasons})",
+                                    "at least one respondent left to analyse; check the exclusion rules"))
+    if problems:
+        raise DataError(problems)
+    flow = flow_table(codebook, received, excluded, analysed)
+    _check_flow(flow, codebook)
+    files = {qid: lq.path for qid, lq in loaded.items()}
+    return Cohort(codebook, responses, excluded, flow, files, tuple(warnings))
