@@ -192,9 +192,7 @@ def main(argv: list[str] | None = None) -> int:
         _err("interrupted; previous outputs left as they were")
         return 130
     except Exception as exc:  # click usage errors and internal bugs: never a raw traceback
-        import click
-
-        if isinstance(exc, click.ClickException):
+        if hasattr(exc, "show") and hasattr(exc, "exit_code"):  # click/typer usage errors
             exc.show()
             return 2
         if os.environ.get("IMGSHARE_DEBUG"):
