@@ -490,7 +490,7 @@ def _parse_questionnaire(r: _Reader, qid: str, node: Any, items: Mapping[str, It
         epath = f"{path}.exclusions[{i}]"
         e = r.mapping(e, epath)
         r.keys(e, epath, {"id", "reason", "missing_any", "when"}, {"reason"})
-        missing = e.get("missing_any", ())
+        missing = e.get("missing_any")
         missing = ("required",) if missing == "required" else r.id_list(missing, f"{epath}.missing_any")
         for j, col in enumerate(missing):
             if col != "required" and col not in known:
