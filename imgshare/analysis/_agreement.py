@@ -137,7 +137,10 @@ def item_agreement(cohort: Any) -> pd.DataFrame:
                 "pct_disagree": share(scale.disagree),
             }
         )
-    return pd.DataFrame(rows, columns=AGREEMENT_COLUMNS)
+    table = pd.DataFrame(rows, columns=AGREEMENT_COLUMNS)
+    # Object dtype keeps None (not NaN) for items outside every domain, as the contract says.
+    table["domain"] = pd.Series([r["domain"] for r in rows], dtype=object, index=table.index)
+    return table
 
 
 def domain_agreement(cohort: Any, agreement: pd.DataFrame | None = None) -> pd.DataFrame:
