@@ -1,0 +1,358 @@
+"""Diverging ("deviation from neutral") stacked bar charts of Likert items."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from plotnine import (
+    aes,
+    element_blank,
+    element_text,
+    facet_grid,
+    geom_blank,
+    geom_rect,
+    geom_text,
+    geom_vline,
+    ggplot,
+    guide_legend,
+    guides,
+    labeller,
+    labs,
+    scale_fill_manual,
+    scale_x_continuous,
+    scale_y_continuous,
+    theme,
+)
+
+from ..codebook import Codebook, Scale
+from ._common import (
+    common_scale,
+    default_caption,
+    format_pct,
+    n_suffix,
+    require_choice,
+    require_columns,
+    resolve_items,
+    wrap as wrap_text,
+)
+from ._errors import FigureError
+from ._palette import likert_palette
+from ._theme import INK, MUTED, theme_journal
+
+__all__ = ["diverging_data", "diverging_likert", "LEVEL_COUNT_COLUMNS"]
+
+LEVEL_COUNT_COLUMNS = ("questionnaire", "item", "level", "n", "item_n", "pct")
+ORDERS = ("agree", "codebook")
+NEUTRALS = ("split", "side", "omit")
+SHOW_N = ("missing", "always", "never")
+LABELS = ("short", "text")
+#: Half the height of a bar, in item rows.
+BAR_HALF = 0.36
+
+
+def item_rows(level_counts: pd.DataFrame, codebook: Codebook, questionnaire: str,
+              items: Sequence[str], scale: Scale) -> pd.DataFrame:
+    """The level rows of ``items`` in ``questionnaire``: every scale level present, in scale order.
+
+    Levels missing from the frame count zero; a level the scale does not have is an error.
+    """
+    require_columns(level_counts, LEVEL_COUNT_COLUMNS, "level_counts")
+    rows = level_counts.loc[
+        (level_counts["questionnaire"] == questionnaire) & level_counts["item"].isin(items),
+        ["item", "level", "n", "item_n", "pct"],
+    ].copy()
+    absent = [i for i in items if i not in set(rows["item"])]
+    if absent:
+        raise FigureError(f"level_counts has no rows for questionnaire '{questionnaire}', item(s) {', '.join(absent)}")
+    rows["level"] = rows["level"].astype("int64")
+    unknown = sorted(set(rows["level"]) - set(scale.codes))
+    if unknown:
+        raise FigureError(f"level_counts has level code(s) {unknown} that scale '{scale.id}' does not define")
+    if rows.duplicated(["item", "level"]).any():
+        dup = rows.loc[rows.duplicated(["item", "level"]), "item"].iloc[0]
+        raise FigureError(f"level_counts has duplicate rows for questionnaire '{questionnaire}', item '{dup}'")
+    item_n = rows.groupby("item", sort=False)["item_n"].max()
+    full = pd.MultiIndex.from_product([list(items), list(scale.codes)], names=["item", "level"])
+    out = rows.set_index(["item", "level"]).reindex(full).reset_index()
+    out["n"] = out["n"].fillna(0).astype("float64")
+    out["pct"] = out["pct"].astype("float64").fillna(0.0)
+    out["item_n"] = out["item"].map(item_n).astype("float64")
+    return out
+
+
+def _item_label(codebook: Codebook, item: str, label: str, n: float, with_n: bool, width: int | None) -> str:
+    text = getattr(codebook.items[item], label)
+    return wrap_text(text + (n_suffix(n) if with_n else ""), width)
+
+
+def diverging_data(
+    level_counts: pd.DataFrame,
+    codebook: Codebook,
+    questionnaire: str,
+    items: Sequence[str] | None = None,
+    *,
+    order: str = "agree",
+    neutral: str = "split",
+    wrap: int | None = 35,
+    label: str = "short",
+    show_n: str = "missing",
+    n_total: float | None = None,
+) -> pd.DataFrame:
+    """Compute the segments of a diverging stacked bar chart, one row per item x scale level.
+
+    Parameters
+    ----------
+    level_counts : DataFrame
+        Item level counts (``imgshare.analysis.item_level_counts``): questionnaire, item, level,
+        n, item_n, pct (percent of those answering the item).
+    codebook : Codebook
+        Supplies item labels, the scale's levels and their agree/neutral/disagree sides.
+    questionnaire : str
+        Questionnaire id.
+    items : sequence of str, optional
+        Item ids, all on one scale. Default: every item of the questionnaire.
+    order : {"agree", "codebook"}
+        "agree": highest % agree at the top (ties: lower % disagree first, then codebook
+        order); "codebook": the order of ``items``.
+    neutral : {"split", "side", "omit"}
+        "split": the neutral share is centred on zero, half on each side; "side": neutral
+        segments go to a separate panel (``panel == "neutral"``) and the main bars start at
+        zero; "omit": neutral rows are dropped (the other percentages stay percentages of
+        everyone answering, so such bars sum to less than 100).
+    wrap : int or None
+        Maximum characters per line of the item label.
+    label : {"short", "text"}
+        Which codebook wording labels the items.
+    show_n : {"missing", "always", "never"}
+        Append "(n = ...)" to the label: "missing" does so for items answered by fewer than
+        ``n_total`` respondents.
+    n_total : float, optional
+        The questionnaire's respondent count; default the largest item_n of the questionnaire
+        in ``level_counts``.
+
+    Returns
+    -------
+    DataFrame
+        questionnaire, item, item_label (wrapped), rank (1 = top bar), y (numeric position,
+        top bar highest), level, level_label, category, panel ("main" | "neutral"), pct, xmin,
+        xmax, item_n, pct_disagree, pct_neutral (NaN without a neutral level), pct_agree.
+        Disagree segments lie left of zero, the level nearest neutral innermost; agree segments
+        lie right of zero in scale order.
+
+    Examples
+    --------
+    >>> from imgshare.codebook import load_codebook
+    >>> cb = load_codebook("data/codebook.yml")  # doctest: +SKIP
+    >>> seg = diverging_data(counts, cb, "patients", cb.domains["benefits"].items)  # doctest: +SKIP
+    """
+    require_choice(order, ORDERS, "order")
+    require_choice(neutral, NEUTRALS, "neutral")
+    require_choice(show_n, SHOW_N, "show_n")
+    require_choice(label, LABELS, "label")
+    items = resolve_items(codebook, questionnaire, items)
+    scale = common_scale(codebook, items)
+    rows = item_rows(level_counts, codebook, questionnaire, items, scale)
+    if n_total is None:
+        this_q = level_counts.loc[level_counts["questionnaire"] == questionnaire, "item_n"]
+        n_total = float(this_q.max())
+
+    category = {c: scale.category_of(c) for c in scale.codes}
+    rows["category"] = rows["level"].map(category)
+    rows["level_label"] = rows["level"].map(scale.label_of)
+    totals = rows.pivot_table(index="item", columns="category", values="pct", aggfunc="sum", sort=False)
+    totals = totals.reindex(columns=["disagree", "neutral", "agree"]).fillna(0.0)
+    if not scale.has_neutral:
+        totals["neutral"] = np.nan
+
+    segments = []
+    for item in items:
+        r = rows[rows["item"] == item].set_index("level")
+        neutral_total = totals.at[item, "neutral"] if scale.has_neutral else 0.0
+        inner = -neutral_total / 2 if neutral == "split" else 0.0
+        spans: dict[int, tuple[float, float, str]] = {}
+        edge = inner
+        for code in reversed([c for c in scale.codes if category[c] == "disagree"]):
+            spans[code] = (edge - r.at[code, "pct"], edge, "main")
+            edge -= r.at[code, "pct"]
+        edge = -inner
+        for code in [c for c in scale.codes if category[c] == "agree"]:
+            spans[code] = (edge, edge + r.at[code, "pct"], "main")
+            edge += r.at[code, "pct"]
+        edge = inner if neutral == "split" else 0.0
+        for code in [c for c in scale.codes if category[c] == "neutral"]:
+            if neutral != "omit":
+                spans[code] = (edge, edge + r.at[code, "pct"], "main" if neutral == "split" else "neutral")
+            edge += r.at[code, "pct"]
+        for code in scale.codes:
+            if code in spans:
+                lo, hi, panel = spans[code]
+                segments.append({"item": item, "level": code, "xmin": lo, "xmax": hi, "panel": panel})
+    seg = pd.DataFrame(segments).merge(rows, on=["item", "level"], how="left")
+
+    position = {item: k for k, item in enumerate(items)}
+    if order == "agree":
+        key = totals.assign(pos=[position[i] for i in totals.index])
+        ranked = key.sort_values(["agree", "disagree", "pos"], ascending=[False, True, True]).index
+    else:
+        ranked = list(items)
+    rank = {item: k + 1 for k, item in enumerate(ranked)}
+    item_n = rows.groupby("item", sort=False)["item_n"].first()
+    with_n = {i: show_n == "always" or (show_n == "missing" and item_n[i] < n_total) for i in items}
+    seg["rank"] = seg["item"].map(rank)
+    seg["y"] = len(items) - seg["rank"] + 1
+    seg["item_label"] = [_item_label(codebook, i, label, item_n[i], with_n[i], wrap) for i in seg["item"]]
+    seg["questionnaire"] = questionnaire
+    seg["pct_disagree"] = seg["item"].map(totals["disagree"])
+    seg["pct_neutral"] = seg["item"].map(totals["neutral"])
+    seg["pct_agree"] = seg["item"].map(totals["agree"])
+    columns = ["questionnaire", "item", "item_label", "rank", "y", "level", "level_label", "category", "panel",
+               "pct", "xmin", "xmax", "item_n", "pct_disagree", "pct_neutral", "pct_agree"]
+    return seg[columns].sort_values(["rank", "level"], kind="stable").reset_index(drop=True)
+
+
+def _nice_step(extent: float) -> float:
+    for step in (10, 20, 25, 50):
+        if extent / step <= 3:
+            return step
+    return 50
+
+
+def end_labels(seg: pd.DataFrame, digits: int, pad: float) -> pd.DataFrame:
+    """Total % disagree at each bar's left end, % agree at its right end, % neutral beside the
+    neutral bar when it is drawn in its own panel."""
+    main = seg[seg["panel"] == "main"]
+    by_item = main.groupby("item", sort=False).agg(
+        y=("y", "first"), left=("xmin", "min"), right=("xmax", "max"),
+        pct_disagree=("pct_disagree", "first"), pct_agree=("pct_agree", "first"),
+    )
+    left = pd.DataFrame({"x": by_item["left"] - pad, "y": by_item["y"], "ha": "right", "panel": "main",
+                         "text": [format_pct(v, digits) for v in by_item["pct_disagree"]]})
+    right = pd.DataFrame({"x": by_item["right"] + pad, "y": by_item["y"], "ha": "left", "panel": "main",
+                          "text": [format_pct(v, digits) for v in by_item["pct_agree"]]})
+    parts = [left, right]
+    side = seg[seg["panel"] == "neutral"]
+    if not side.empty:
+        by = side.groupby("item", sort=False).agg(y=("y", "first"), right=("xmax", "max"),
+                                                   pct=("pct_neutral", "first"))
+        parts.append(pd.DataFrame({"x": by["right"] + pad, "y": by["y"], "ha": "left", "panel": "neutral",
+                                   "text": [format_pct(v, digits) for v in by["pct"]]}))
+    return pd.concat(parts, ignore_index=True)
+
+
+def diverging_likert(
+    level_counts: pd.DataFrame,
+    codebook: Codebook,
+    questionnaire: str,
+    items: Sequence[str] | None = None,
+    *,
+    order: str = "agree",
+    neutral: str = "split",
+    wrap: int | None = 35,
+    label: str = "short",
+    show_n: str = "missing",
+    n_total: float | None = None,
+    palette: str = "BrBG",
+    digits: int = 0,
+    legend_rows: int | None = None,
+    legend_wrap: int | None = None,
+    xlim: float | None = None,
+    label_room: float = 0.25,
+    title: str | None = None,
+    caption: str | None = None,
+    base_size: float = 8.0,
+) -> ggplot:
+    """A diverging stacked bar chart of Likert items ("deviation from neutral"), unsaved.
+
+    One horizontal bar per item: disagree levels left of zero, agree levels right, neutral
+    split across zero (or in a side panel, or omitted), totals printed at the bar ends. The
+    legend lists the levels in scale order; the x axis is in percent, symmetric around zero.
+    A synthetic study gets a caption saying so.
+
+    Parameters
+    ----------
+    level_counts, codebook, questionnaire, items, order, neutral, wrap, label, show_n, n_total
+        As for :func:`diverging_data`.
+    palette : {"BrBG", "RdBu"}
+        ColorBrewer diverging scheme; neutral levels are light grey.
+    digits : int
+        Decimals of the printed totals.
+    legend_rows : int, optional
+        Rows of the legend, filled row by row in scale order; default one row for up to five
+        levels, two beyond. A single-column (85 mm) figure of a 5-point scale needs two.
+    legend_wrap : int or None
+        Maximum characters per line of a legend label (narrow figures need short lines).
+    xlim : float, optional
+        Half-width of the x axis in percent, e.g. 100 to give several charts one axis.
+        Default: the longest bar plus ``label_room``.
+    label_room : float
+        Share of the half-axis kept free beyond the longest bar for its printed total.
+    title, caption : str, optional
+        Plot title and caption (journals usually set both outside the figure).
+    base_size : float
+        Base font size in points (see :class:`theme_journal`).
+
+    Returns
+    -------
+    plotnine.ggplot
+
+    Examples
+    --------
+    >>> p = diverging_likert(counts, cb, "patients", cb.domains["risks"].items)  # doctest: +SKIP
+    >>> save_figure(p, "out/fig3", 175, 80)  # doctest: +SKIP
+    """
+    seg = diverging_data(level_counts, codebook, questionnaire, items, order=order, neutral=neutral,
+                         wrap=wrap, label=label, show_n=show_n, n_total=n_total)
+    scale = common_scale(codebook, list(dict.fromkeys(seg["item"])))
+    colours = likert_palette(scale, palette)
+    shown = [lv.label for lv in scale.levels if not (neutral == "omit" and lv.code in scale.neutral)]
+    seg = seg.assign(level_label=pd.Categorical(seg["level_label"], categories=list(scale.labels)),
+                     panel=pd.Categorical(seg["panel"], categories=["main", "neutral"]),
+                     ymin=seg["y"] - BAR_HALF, ymax=seg["y"] + BAR_HALF)
+
+    main = seg[seg["panel"] == "main"]
+    extent = max(-main["xmin"].min(), main["xmax"].max(), 1.0)
+    step = _nice_step(extent)
+    reach = np.ceil(extent / step) * step
+    # Room beyond the longest bar for its printed total; as a share of the half-axis because
+    # the physical width is only known when the figure is saved.
+    limit = xlim if xlim is not None else max(reach, extent / (1 - label_room))
+    if limit < extent:
+        raise FigureError(f"xlim={xlim} cuts off bars reaching {extent:.1f}%")
+    pad = limit * 0.02
+    labels = end_labels(seg, digits, pad).assign(
+        panel=lambda d: pd.Categorical(d["panel"], categories=["main", "neutral"]))
+    bounds = [{"x": -limit, "panel": "main"}, {"x": limit, "panel": "main"}]
+    side = seg[seg["panel"] == "neutral"]
+    if not side.empty:
+        bounds += [{"x": 0.0, "panel": "neutral"}, {"x": side["xmax"].max() * 1.45 + pad, "panel": "neutral"}]
+    bounds = pd.DataFrame(bounds).assign(y=1.0, panel=lambda d: pd.Categorical(d["panel"], ["main", "neutral"]))
+
+    ticks = seg.drop_duplicates("item").sort_values("y")
+    breaks = list(np.arange(-reach, reach + step / 2, step))
+    zero = pd.DataFrame({"x": [0.0], "panel": pd.Categorical(["main"], categories=["main", "neutral"])})
+    small = base_size * 7 / 8
+    plot = (
+        ggplot(seg)
+        + geom_rect(aes(xmin="xmin", xmax="xmax", ymin="ymin", ymax="ymax", fill="level_label"),
+                    color="white", size=0.25)
+        + geom_vline(aes(xintercept="x"), data=zero, color=INK, size=0.4)
+        + geom_text(aes(x="x", y="y", label="text", ha="ha"), data=labels, size=small, color=INK, va="center")
+        + geom_blank(aes(x="x", y="y"), data=bounds)
+        + scale_fill_manual(values=colours, breaks=shown, limits=list(scale.labels), drop=False,
+                            labels=[wrap_text(s, legend_wrap) for s in shown])
+        + scale_x_continuous(breaks=breaks, labels=lambda xs: [f"{abs(x):g}" for x in xs], expand=(0, 0))
+        + scale_y_continuous(breaks=list(ticks["y"]), labels=list(ticks["item_label"]),
+                             limits=(1 - 0.5, len(ticks) + 0.5), expand=(0, 0))
+        + guides(fill=guide_legend(nrow=legend_rows or (1 if len(shown) <= 5 else 2), byrow=True))
+        + labs(x="Respondents (%)", title=title, caption=default_caption(codebook, caption))
+        + theme_journal(base_size)
+        + theme(panel_grid_major_y=element_blank(), axis_title_y=element_blank())
+    )
+    if not side.empty:
+        neutral_label = wrap_text(" / ".join(lv.label for lv in scale.levels if lv.code in scale.neutral), 14)
+        plot += facet_grid(cols="panel", scales="free_x", space="free_x",
+                           labeller=labeller(cols=lambda p: neutral_label if p == "neutral" else ""))
+        plot += theme(panel_spacing_x=0.03, strip_text=element_text(size=small, weight="normal", color=MUTED))
+    return plot
