@@ -1,0 +1,51 @@
+"""Statistics core: rank tests, correlations, reliability and proportions from level counts.
+
+Pure functions: arrays (or :class:`LevelCounts`) in, tidy unrounded pandas DataFrames out. No
+codebook, no Cohort. Undefined results come back as NaN with a ``reason``; unusable input raises
+:class:`StatsInputError` (an :class:`imgshare.errors.ImgshareError`).
+
+Public API (stable; the analysis layer codes against it):
+
+- Counting: ``LevelCounts(levels, counts)``, ``LevelCounts.from_values(x)``,
+  ``level_counts_by_group(values, groups) -> dict[label, LevelCounts]``,
+  ``average_ranks(x)``, ``midranks(counts)``, ``tie_sum(counts)``.
+- Correlation: ``spearman(x, y, *, confidence=0.95)``; ``spearman_matrix(frame, *, confidence=0.95)``.
+- Group comparison: ``mann_whitney(x, y, *, names=("x", "y"), method="auto", n_boot=2000,
+  confidence=0.95, seed=0)``; ``kruskal_wallis(*groups, names=None, n_boot=2000, confidence=0.95,
+  seed=0) -> KruskalWallisResult(test, groups)``; ``dunn(*groups, names=None, p_adjust="holm")``.
+- Multiplicity: ``adjust_pvalues(p, method="holm")`` for "holm", "fdr_bh", "bonferroni".
+- Reliability: ``cronbach_alpha(frame, *, confidence=0.95)``.
+- Proportions: ``wilson_ci(k, n, level=0.95)``; ``largest_remainder(counts, decimals=0)``.
+
+Groups passed to the comparison functions may be raw arrays (NaN/NA dropped) or
+:class:`LevelCounts`; both give identical results.
+"""
+
+from ._correlation import spearman, spearman_matrix
+from ._counts import LevelCounts, average_ranks, level_counts_by_group, midranks, tie_sum
+from ._errors import StatsInputError
+from ._kruskal import KruskalWallisResult, dunn, kruskal_wallis
+from ._mannwhitney import mann_whitney
+from ._proportions import largest_remainder, wilson_ci
+from ._pvalues import P_ADJUST_METHODS, adjust_pvalues
+from ._reliability import cronbach_alpha
+
+__all__ = [
+    "LevelCounts",
+    "level_counts_by_group",
+    "average_ranks",
+    "midranks",
+    "tie_sum",
+    "spearman",
+    "spearman_matrix",
+    "mann_whitney",
+    "kruskal_wallis",
+    "KruskalWallisResult",
+    "dunn",
+    "adjust_pvalues",
+    "P_ADJUST_METHODS",
+    "cronbach_alpha",
+    "wilson_ci",
+    "largest_remainder",
+    "StatsInputError",
+]

@@ -1,0 +1,221 @@
+"""Counting pass: raw answers -> sorted levels + counts, and the rank facts that follow from counts.
+
+Every rank statistic in this package is computed from level counts. Raw input is factorised
+once (an O(N) ``bincount`` for small integer codes, a hash factorisation otherwise); after that
+the cost depends on the number of distinct levels, not on N. For non-discrete data every value
+is its own level, so the same code is exact for any data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ._errors import StatsInputError
+
+__all__ = ["LevelCounts", "level_counts_by_group", "average_ranks", "midranks", "tie_sum"]
+
+# Integer codes spanning at most this many values are counted with one bincount (O(N), no hashing).
+_BINCOUNT_SPAN = 1 << 16
+
+
+def as_values(x, name: str = "x") -> np.ndarray:
+    """Coerce one sample to a 1-D float64 array with NaN for missing answers (pd.NA, None, NaN).
+
+    Always returns a new array, so callers may not mutate their input through it.
+    """
+    if isinstance(x, LevelCounts):
+        raise StatsInputError(f"{name}: expected raw values, got LevelCounts")
+    if isinstance(x, (pd.DataFrame,)):
+        raise StatsInputError(f"{name}: expected one column of values, got a table with {x.shape[1]} columns")
+    if isinstance(x, (pd.Series, pd.Index, pd.api.extensions.ExtensionArray)):
+        dtype = x.dtype
+        if isinstance(dtype, pd.CategoricalDtype) or not (
+            pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)
+        ):
+            if pd.api.types.is_object_dtype(dtype):
+                return as_values(np.asarray(x, dtype=object), name)
+            raise StatsInputError(f"{name}: expected numbers, found values of type {dtype}")
+        out = np.asarray(x.to_numpy(dtype="float64", na_value=np.nan), dtype=np.float64).copy()
+    else:
+        arr = np.asarray(x)
+        if arr.ndim != 1:
+            raise StatsInputError(f"{name}: expected a 1-D sequence of values, got shape {arr.shape}")
+        if arr.dtype.kind in "biuf":
+            out = arr.astype(np.float64, copy=True)
+        elif arr.dtype.kind == "O":
+            try:
+                out = pd.to_numeric(pd.Series(arr, dtype=object), errors="raise").to_numpy(
+                    dtype="float64", na_value=np.nan
+                )
+            except (TypeError, ValueError) as exc:
+                raise StatsInputError(f"{name}: expected numbers, found non-numeric values ({exc})") from None
+            out = np.asarray(out, dtype=np.float64).copy()
+        else:
+            raise StatsInputError(f"{name}: expected numbers, found values of type {arr.dtype}")
+    if out.ndim != 1:
+        raise StatsInputError(f"{name}: expected a 1-D sequence of values, got shape {out.shape}")
+    if np.isinf(out).any():
+        raise StatsInputError(f"{name}: contains infinite values; expected finite numbers or missing")
+    return out
+
+
+def factorize(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Split NaN-free values into (sorted distinct levels, code per value, count per level)."""
+    n = values.size
+    if n == 0:
+        return np.empty(0), np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    lo, hi = values.min(), values.max()
+    if hi - lo < max(_BINCOUNT_SPAN, 2 * n) and np.array_equal(values, np.rint(values)):
+        offset = (values - lo).astype(np.int64)
+        full = np.bincount(offset)
+        present = full > 0
+        if present.all():
+            return lo + np.arange(full.size, dtype=np.float64), offset, full
+        lookup = np.cumsum(present) - 1
+        return lo + np.flatnonzero(present).astype(np.float64), lookup[offset], full[present]
+    codes, uniques = pd.factorize(values, sort=True)
+    codes = codes.astype(np.int64, copy=False)
+    return np.asarray(uniques, dtype=np.float64), codes, np.bincount(codes, minlength=len(uniques))
+
+
+def midranks(counts: np.ndarray) -> np.ndarray:
+    """Average rank of each level given counts per level in ascending level order.
+
+    Works along the last axis, so a stack of count vectors (bootstrap resamples) is ranked at once.
+    """
+    counts = np.asarray(counts, dtype=np.float64)
+    return np.cumsum(counts, axis=-1) - (counts - 1.0) / 2.0
+
+
+def tie_sum(counts: np.ndarray) -> np.ndarray:
+    """Sum over levels of t**3 - t, the tie term of every rank test (last axis)."""
+    t = np.asarray(counts, dtype=np.float64)
+    return np.sum(t**3 - t, axis=-1)
+
+
+@dataclass(frozen=True, eq=False)
+class LevelCounts:
+    """How many observations took each distinct value: the sufficient data of every rank test.
+
+    Parameters
+    ----------
+    levels : array_like of float
+        Distinct values in strictly increasing order.
+    counts : array_like of int
+        Number of observations at each level (zero allowed).
+
+    Examples
+    --------
+    >>> lc = LevelCounts.from_values([1, 2, 2, None, 5])
+    >>> lc.levels.tolist(), lc.counts.tolist(), lc.n
+    ([1.0, 2.0, 5.0], [1, 2, 1], 4)
+    """
+
+    levels: np.ndarray
+    counts: np.ndarray
+
+    def __post_init__(self):
+        levels = np.array(self.levels, dtype=np.float64)
+        raw = np.asarray(self.counts)
+        if raw.dtype.kind not in "biuf":
+            raise StatsInputError(f"counts: expected integers, found values of type {raw.dtype}")
+        counts = raw.astype(np.float64)
+        if levels.ndim != 1 or counts.shape != levels.shape:
+            raise StatsInputError(f"LevelCounts: levels {levels.shape} and counts {counts.shape} must be 1-D of equal length")
+        if not np.isfinite(levels).all() or (levels.size > 1 and not (np.diff(levels) > 0).all()):
+            raise StatsInputError("LevelCounts: levels must be finite and strictly increasing")
+        if not np.isfinite(counts).all() or (counts < 0).any() or not np.array_equal(counts, np.rint(counts)):
+            raise StatsInputError("LevelCounts: counts must be non-negative whole numbers")
+        levels.flags.writeable = False
+        counts = counts.astype(np.int64)
+        counts.flags.writeable = False
+        object.__setattr__(self, "levels", levels)
+        object.__setattr__(self, "counts", counts)
+
+    @classmethod
+    def from_values(cls, values) -> "LevelCounts":
+        """Count the non-missing values of one sample."""
+        x = as_values(values, "values")
+        levels, _, counts = factorize(x[~np.isnan(x)])
+        return cls(levels, counts)
+
+    @property
+    def n(self) -> int:
+        """Number of observations."""
+        return int(self.counts.sum())
+
+    def __repr__(self) -> str:
+        return f"LevelCounts(levels={self.levels.tolist()}, counts={self.counts.tolist()})"
+
+
+def level_counts_by_group(values, groups) -> dict[Hashable, LevelCounts]:
+    """Count values per group in one pass; every group shares the same level set.
+
+    Rows where the value or the group is missing are dropped. Groups come out in sorted order.
+
+    Examples
+    --------
+    >>> d = level_counts_by_group([1, 2, 2, 3, None], ["a", "b", "a", "b", "a"])
+    >>> {g: c.counts.tolist() for g, c in d.items()}
+    {'a': [1, 1, 0], 'b': [0, 1, 1]}
+    """
+    x = as_values(values, "values")
+    g = pd.Series(np.asarray(groups, dtype=object) if not isinstance(groups, pd.Series) else groups)
+    if len(g) != x.size:
+        raise StatsInputError(f"groups: length {len(g)} differs from values length {x.size}")
+    gcodes, gnames = pd.factorize(g, sort=True, use_na_sentinel=True)
+    keep = ~np.isnan(x) & (gcodes >= 0)
+    levels, vcodes, _ = factorize(x[keep])
+    k = levels.size
+    joint = np.bincount(gcodes[keep].astype(np.int64) * k + vcodes, minlength=len(gnames) * k)
+    table = joint.reshape(len(gnames), k)
+    return {name: LevelCounts(levels, table[i]) for i, name in enumerate(list(gnames))}
+
+
+def count_table(groups: Sequence, names: Sequence[str] | None = None) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Put several samples (raw values or LevelCounts) on one level set.
+
+    Returns (levels, table of shape (n_groups, n_levels) as float64, group names).
+    """
+    if names is None:
+        names = [f"group{i + 1}" for i in range(len(groups))]
+    names = [str(n) for n in names]
+    if len(names) != len(groups):
+        raise StatsInputError(f"names: {len(names)} names given for {len(groups)} groups")
+    if len(set(names)) != len(names):
+        raise StatsInputError(f"names: group names must be distinct, got {names}")
+    per_group = []
+    for name, grp in zip(names, groups):
+        if isinstance(grp, LevelCounts):
+            per_group.append((grp.levels, grp.counts))
+        else:
+            x = as_values(grp, name)
+            lv, _, ct = factorize(x[~np.isnan(x)])
+            per_group.append((lv, ct))
+    levels = np.unique(np.concatenate([lv for lv, _ in per_group])) if per_group else np.empty(0)
+    table = np.zeros((len(per_group), levels.size))
+    for i, (lv, ct) in enumerate(per_group):
+        table[i, np.searchsorted(levels, lv)] = ct
+    return levels, table, names
+
+
+def average_ranks(x) -> np.ndarray:
+    """Average ranks (ties get the mean of the ranks they span); missing values stay NaN.
+
+    Equals ``scipy.stats.rankdata(x, nan_policy="omit")``.
+
+    Examples
+    --------
+    >>> average_ranks([10, 20, 20, None, 5]).tolist()
+    [2.0, 3.5, 3.5, nan, 1.0]
+    """
+    v = as_values(x)
+    keep = ~np.isnan(v)
+    _, codes, counts = factorize(v[keep])
+    out = np.full(v.size, np.nan)
+    out[keep] = midranks(counts)[codes]
+    return out
