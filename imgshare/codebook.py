@@ -389,7 +389,8 @@ def _parse_scale(r: _Reader, sid: str, node: Any) -> Scale:
     if levels and sets["agree"] and sets["disagree"]:
         order = [lv.code for lv in levels]
         pos = {c: order.index(c) for c in codes}
-        if max(pos[c] for c in sets["disagree"]) > min(pos[c] for c in sets["agree"]):
+        known_d, known_a = sets["disagree"] & codes, sets["agree"] & codes
+        if known_d and known_a and max(pos[c] for c in known_d) > min(pos[c] for c in known_a):
             r.fail(path, "disagree levels must come before agree levels in scale order")
     return Scale(sid, r.string(node, "label", path, sid), levels, sets["agree"], sets["neutral"], sets["disagree"])
 
@@ -678,6 +679,21 @@ def parse_codebook(data: Any, source: str = "codebook.yml", base_dir: Path | str
     return Codebook(study, scales, items, domains, themes, questionnaires, comparisons, source, Path(base_dir))
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """YAML's default silently keeps the last of two equal keys; a codebook must not."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                mark = key_node.start_mark
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r} (ids must be unique)", mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
 def load_codebook(path: str | Path) -> Codebook:
     """Read and validate a codebook YAML file. Data files are resolved relative to it."""
     path = Path(path)
@@ -690,7 +706,7 @@ def load_codebook(path: str | Path) -> Codebook:
     except OSError as exc:
         raise CodebookError(str(path), [("", exc.strerror or str(exc))]) from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""

@@ -18,7 +18,7 @@ from .codebook import Codebook, Exclusion, Questionnaire
 from .errors import DataError, Problem
 from .loading import LoadedQuestionnaire, load_questionnaire
 
-__all__ = ["Cohort", "build_cohort", "apply_exclusions", "required_columns", "flow_table"]
+__all__ = ["Cohort", "build_cohort", "apply_exclusions", "required_columns", "flow_table", "data_warnings"]
 
 
 @dataclass(frozen=True)
@@ -146,5 +146,33 @@ def build_cohort(codebook: Codebook, data_dir: Path | str | None = None, encodin
         raise DataError(problems)
     flow = flow_table(codebook, received, excluded, analysed)
     _check_flow(flow, codebook)
+    warnings.extend(data_warnings(codebook, responses))
     files = {qid: lq.path for qid, lq in loaded.items()}
     return Cohort(codebook, responses, excluded, flow, files, tuple(warnings))
+
+
+def data_warnings(codebook: Codebook, responses: Mapping[str, pd.DataFrame]) -> list[str]:
+    """Conditions that leave the data analysable but limit some results; the report states them."""
+    out = []
+    for qid, frame in responses.items():
+        q = codebook.questionnaires[qid]
+        for iid in q.items:
+            answered = frame[iid].dropna()
+            if len(answered) and answered.nunique() == 1:
+                label = codebook.scale_of(iid).label_of(int(answered.iloc[0]))
+                out.append(f"{q.label}: every respondent who answered item {iid} chose '{label}'; "
+                           "its correlations and alpha are undefined there")
+    for cid, comp in codebook.comparisons.items():
+        if comp.between == "questionnaires":
+            sizes = {codebook.questionnaires[g].label: len(responses[g]) for g in comp.groups}
+        else:
+            var = codebook.questionnaires[comp.questionnaire].variables[comp.by]
+            counts = responses[comp.questionnaire][comp.by].value_counts()
+            codes = comp.levels or tuple(c for c in var.codes if c not in var.missing_levels)
+            sizes = {var.label_of(c): int(counts.get(c, 0)) for c in codes}
+        for group, n in sizes.items():
+            if n < 2:
+                what = "no respondents" if n == 0 else "a single respondent"
+                out.append(f"comparison {cid} ({comp.label}): group '{group}' has {what}; "
+                           + ("it is left out of the test" if n == 0 else "its mean rank rests on one answer"))
+    return out

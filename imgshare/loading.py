@@ -156,6 +156,14 @@ def parse_raw(codebook: Codebook, qid: str, raw: RawTable, path: Path) -> Loaded
     frame = raw.frame
     warnings: list[str] = []
     present = set(frame.columns)
+    if len(frame.columns) == 1 and len(q.columns) > 1:
+        only = str(frame.columns[0])
+        seps = [d for d in ",;\t|" if d in only]
+        if seps:
+            out.whole(None, f"the header has a single column {only[:40]!r}",
+                      f"columns separated by {q.delimiter or ','!r}; the file seems to use {seps[0]!r} "
+                      "(set questionnaires.<id>.delimiter)")
+            raise DataError(out.problems)
     for col in q.columns:
         if col not in present:
             out.whole(col, "column is missing",
