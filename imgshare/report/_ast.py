@@ -1,0 +1,296 @@
+"""Per-format rewriting of the pandoc JSON AST: the Quarto features pandoc lacks.
+
+Applied in this order for one output format (``html``, ``pdf`` or ``docx``):
+
+1. ``content-visible`` / ``content-hidden`` divs are kept (unwrapped) or dropped;
+2. sections, figures and tables are numbered in document order (what remains in this format);
+3. figure / table divs from :mod:`._assemble` and callouts become the format's own structures;
+4. cross-references (pandoc reads ``@fig-x`` as a citation) become links reading "Figure 1".
+
+Typst numbers its own figures and tables, so PDF captions carry no "Figure n:" prefix; the
+link text is the same number because both count the same elements in the same order.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from ._errors import ReportError
+
+__all__ = ["transform", "FORMAT_NAMES", "matches_format"]
+
+FORMAT_NAMES = ("html", "pdf", "docx")
+#: Names a ``when-format`` / ``unless-format`` attribute may use, per output format.
+_ALIASES = {"html": {"html", "html5", "html4", "revealjs"}, "pdf": {"pdf", "typst"}, "docx": {"docx", "office"}}
+_KNOWN = set().union(*_ALIASES.values()) | {"latex", "markdown", "gfm", "commonmark", "pptx", "odt", "epub"}
+_BLOCKS = {"Plain", "Para", "LineBlock", "CodeBlock", "RawBlock", "BlockQuote", "OrderedList", "BulletList",
+           "DefinitionList", "Header", "HorizontalRule", "Table", "Figure", "Div"}
+_CALLOUTS = {"note": "Note", "tip": "Tip", "warning": "Warning", "important": "Important", "caution": "Caution"}
+_KIND_WORD = {"fig": "Figure", "tbl": "Table", "sec": "Section"}
+#: Widest figure in print and Word: A4 less the template's margins.
+MAX_PRINT_WIDTH_IN = 6.3
+
+
+def matches_format(name: str, fmt: str) -> bool:
+    return name in _ALIASES[fmt]
+
+
+# -- tiny constructors ------------------------------------------------------------------------
+
+def _attr(ident: str = "", classes: list | None = None, kv: list | None = None) -> list:
+    return [ident, classes or [], kv or []]
+
+
+def _text(s: str) -> list:
+    out: list = []
+    for i, word in enumerate(s.split(" ")):
+        if i:
+            out.append({"t": "Space"})
+        if word:
+            out.append({"t": "Str", "c": word})
+    return out
+
+
+def _stringify(node: Any) -> str:
+    if isinstance(node, dict):
+        t = node.get("t")
+        if t == "Str":
+            return node["c"]
+        if t in ("Space", "SoftBreak", "LineBreak"):
+            return " "
+        if t in ("Code", "Math"):
+            return node["c"][1]
+        return _stringify(node.get("c", []))
+    if isinstance(node, list):
+        return "".join(_stringify(n) for n in node)
+    return ""
+
+
+def _is_block_list(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(
+        isinstance(v, dict) and v.get("t") in _BLOCKS for v in value)
+
+
+def _map_block_lists(node: Any, fn: Callable[[list], list]) -> Any:
+    """Rebuild ``node`` bottom-up, passing every list of blocks through ``fn``."""
+    if isinstance(node, dict):
+        return {k: _map_block_lists(v, fn) for k, v in node.items()}
+    if isinstance(node, list):
+        mapped = [_map_block_lists(v, fn) for v in node]
+        return fn(mapped) if _is_block_list(mapped) else mapped
+    return node
+
+
+def _walk(node: Any, visit: Callable[[dict], None]) -> None:
+    """Pre-order visit of every element (document order)."""
+    if isinstance(node, dict):
+        if "t" in node:
+            visit(node)
+        for v in node.values():
+            _walk(v, visit)
+    elif isinstance(node, list):
+        for v in node:
+            _walk(v, visit)
+
+
+def _kv(attr: list) -> dict:
+    return dict(attr[2])
+
+
+# -- 1. conditional content -------------------------------------------------------------------
+
+def _filter_conditional(blocks: list, fmt: str) -> list:
+    out = []
+    for b in blocks:
+        if b["t"] == "Div":
+            classes, kv = b["c"][0][1], _kv(b["c"][0])
+            visible = "content-visible" in classes
+            if visible or "content-hidden" in classes:
+                keep = True
+                for key in kv:
+                    if key not in ("when-format", "unless-format"):
+                        raise ReportError(f"unsupported condition '{key}' on a content-{'visible' if visible else 'hidden'}"
+                                          f" block (use when-format or unless-format)")
+                    names = [n.strip() for n in kv[key].replace(",", " ").split()]
+                    for n in names:
+                        if n not in _KNOWN:
+                            raise ReportError(f"unknown format name '{n}' in {key}")
+                    hit = any(matches_format(n, fmt) for n in names)
+                    keep = keep and (hit if key == "when-format" else not hit)
+                if not visible:
+                    keep = not keep if kv else False
+                if keep:
+                    out.extend(b["c"][1])
+                continue
+        out.append(b)
+    return out
+
+
+# -- 2. numbering -----------------------------------------------------------------------------
+
+def _number(doc: dict) -> dict[str, str]:
+    """Label -> number text ("3.1", "2") for sections, figures and tables, in document order."""
+    numbers: dict[str, str] = {}
+    counters = [0] * 6
+    counts = {"fig": 0, "tbl": 0}
+
+    def visit(el: dict) -> None:
+        t = el["t"]
+        if t == "Header":
+            level, attr = el["c"][0], el["c"][1]
+            if "unnumbered" in attr[1] or "-" in attr[1]:
+                return
+            counters[level - 1] += 1
+            for i in range(level, 6):
+                counters[i] = 0
+            numbers[attr[0]] = ".".join(str(c) for c in counters[:level])
+        elif t == "Div":
+            attr = el["c"][0]
+            kind = "fig" if "imgshare-figure" in attr[1] else "tbl" if "imgshare-table" in attr[1] else None
+            if kind and attr[0]:
+                counts[kind] += 1
+                numbers[attr[0]] = str(counts[kind])
+
+    _walk(doc["blocks"], visit)
+    return numbers
+
+
+# -- 3. figures, tables, callouts -------------------------------------------------------------
+
+def _caption_blocks(blocks: list) -> list:
+    """Caption inlines from the blocks of a caption div."""
+    inlines: list = []
+    for b in blocks:
+        if b["t"] in ("Para", "Plain"):
+            if inlines:
+                inlines.append({"t": "Space"})
+            inlines.extend(b["c"])
+    return inlines
+
+
+def _prefix(word: str, number: str, fmt: str) -> list:
+    return [] if fmt == "pdf" else [*_text(f"{word} {number}:"), {"t": "Space"}]
+
+
+def _figure(div: dict, fmt: str, numbers: Mapping[str, str], figures: Mapping[str, dict]) -> dict:
+    attr, content = div["c"]
+    stem = _kv(attr)["data-stem"]
+    info = figures[stem]
+    ext = "png" if fmt == "docx" else "svg"
+    kv = [] if fmt == "html" else [["width", f"{min(float(info['width']), MAX_PRINT_WIDTH_IN):.2f}in"]]
+    image = {"t": "Image", "c": [_attr("", [], kv), _text(info["alt"]), [f"figures/{stem}.{ext}", ""]]}
+    caption = _caption_blocks(content)
+    if attr[0]:
+        caption = _prefix("Figure", numbers[attr[0]], fmt) + caption
+    cap = [{"t": "Plain", "c": caption}] if caption else []
+    return {"t": "Figure", "c": [_attr(attr[0], ["imgshare-figure"]), [None, cap], [{"t": "Plain", "c": [image]}]]}
+
+
+def _table(div: dict, fmt: str, numbers: Mapping[str, str]) -> list:
+    attr, content = div["c"]
+    caption_div = next((b for b in content if b["t"] == "Div" and "imgshare-caption" in b["c"][0][1]), None)
+    body = [b for b in content if b is not caption_div]
+    caption = _caption_blocks(caption_div["c"][1]) if caption_div else []
+    if fmt == "pdf":
+        return [{"t": "Figure", "c": [_attr(attr[0]), [None, [{"t": "Plain", "c": caption}]], body]}]
+    full = _prefix("Table", numbers[attr[0]], fmt) + caption
+    if fmt == "docx":
+        table = next((b for b in body if b["t"] == "Table"), None)
+        if table is not None:
+            table["c"][1] = [None, [{"t": "Plain", "c": full}]]
+            return [{"t": "Div", "c": [_attr(attr[0]), body]}]
+        cap = {"t": "Div", "c": [_attr("", [], [["custom-style", "Table Caption"]]), [{"t": "Para", "c": full}]]}
+        return [{"t": "Div", "c": [_attr(attr[0]), [cap, *body]]}]
+    cap = {"t": "Div", "c": [_attr("", ["table-caption"]), [{"t": "Plain", "c": full}]]}
+    return [{"t": "Div", "c": [_attr(attr[0], ["imgshare-table"]), [cap, *body]]}]
+
+
+def _typst_string(s: str) -> str:
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _callout(div: dict, kind: str, fmt: str) -> list:
+    attr, content = div["c"]
+    kv = _kv(attr)
+    body = list(content)
+    if "title" in kv:
+        title: list = _text(kv["title"])
+    elif body and body[0]["t"] == "Header":
+        title = body.pop(0)["c"][2]
+    else:
+        title = _text(_CALLOUTS[kind])
+    if fmt == "html":
+        return [{"t": "Div", "c": [_attr(attr[0], ["callout", f"callout-{kind}"], [["role", "note"]]), [
+            {"t": "Div", "c": [_attr("", ["callout-title"]), [{"t": "Plain", "c": title}]]},
+            {"t": "Div", "c": [_attr("", ["callout-body"]), body]}]]}]
+    if fmt == "pdf":
+        opening = f"#imgshare-callout(kind: {_typst_string(kind)}, title: {_typst_string(_stringify(title))})["
+        return [{"t": "RawBlock", "c": ["typst", opening]}, *body, {"t": "RawBlock", "c": ["typst", "]"]}]
+    heading = {"t": "Para", "c": [{"t": "Strong", "c": title}]}
+    return [{"t": "Div", "c": [_attr(attr[0], [], [["custom-style", "Callout"]]), [heading, *body]]}]
+
+
+def _rewrite_blocks(blocks: list, fmt: str, numbers: Mapping[str, str], figures: Mapping[str, dict]) -> list:
+    out: list = []
+    for b in blocks:
+        if b["t"] != "Div":
+            out.append(b)
+            continue
+        classes = b["c"][0][1]
+        if "imgshare-figure" in classes:
+            out.append(_figure(b, fmt, numbers, figures))
+        elif "imgshare-table" in classes:
+            out.extend(_table(b, fmt, numbers))
+        else:
+            kind = next((c[len("callout-"):] for c in classes if c.startswith("callout-")), None)
+            if kind is not None and "callout" not in classes:
+                if kind not in _CALLOUTS:
+                    raise ReportError(f"unknown callout type 'callout-{kind}' (expected one of: "
+                                      f"{', '.join('callout-' + k for k in _CALLOUTS)})")
+                out.extend(_callout(b, kind, fmt))
+            else:
+                out.append(b)
+    return out
+
+
+# -- 4. cross-references ----------------------------------------------------------------------
+
+def _resolve_refs(node: Any, numbers: Mapping[str, str], fmt: str) -> Any:
+    if isinstance(node, list):
+        out = []
+        for v in node:
+            if isinstance(v, dict) and v.get("t") == "Cite":
+                ids = [c["citationId"] for c in v["c"][0]]
+                kinds = [i.split("-", 1)[0] for i in ids]
+                if any(k in _KIND_WORD for k in kinds):
+                    for n, (ident, kind) in enumerate(zip(ids, kinds)):
+                        if ident not in numbers or kind not in _KIND_WORD:
+                            raise ReportError(f"cross-reference '@{ident}' has no target in the {fmt} output "
+                                              f"(is its target inside a content-visible block?)")
+                        if n:
+                            out.extend([{"t": "Str", "c": ","}, {"t": "Space"}])
+                        label = _text(f"{_KIND_WORD[kind]} {numbers[ident]}")
+                        out.append({"t": "Link", "c": [_attr("", ["quarto-xref"]), label, [f"#{ident}", ""]]})
+                    continue
+            out.append(_resolve_refs(v, numbers, fmt))
+        return out
+    if isinstance(node, dict):
+        return {k: _resolve_refs(v, numbers, fmt) for k, v in node.items()}
+    return node
+
+
+def transform(doc: Mapping, fmt: str, figures: Mapping[str, dict]) -> dict:
+    """Return a rewritten copy of a pandoc JSON document for ``fmt`` (html, pdf or docx).
+
+    Returns a new document; ``doc`` is not modified.
+    """
+    if fmt not in FORMAT_NAMES:
+        raise ValueError(f"unknown format {fmt!r}")
+    out = copy.deepcopy(dict(doc))
+    out["blocks"] = _map_block_lists(out["blocks"], lambda bl: _filter_conditional(bl, fmt))
+    numbers = _number(out)
+    out["blocks"] = _map_block_lists(out["blocks"], lambda bl: _rewrite_blocks(bl, fmt, numbers, figures))
+    out["blocks"] = _resolve_refs(out["blocks"], numbers, fmt)
+    return out

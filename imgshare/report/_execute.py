@@ -1,0 +1,232 @@
+"""Running a document's python cells and inline expressions, in order, in one namespace.
+
+Outputs are plain JSON-able dicts so that they can be cached:
+
+* ``{"kind": "markdown", "text": ...}`` -- Markdown to splice into the document;
+* ``{"kind": "text", "text": ...}`` -- verbatim text (printed output, plain reprs);
+* ``{"kind": "code", "text": ...}`` -- the cell's source, when ``echo`` is true;
+* ``{"kind": "figure", "stem": ..., "width": ..., "height": ...}`` -- a figure saved as
+  ``<stem>.svg`` and ``<stem>.png`` (300 dpi) in the figure directory.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import io
+import os
+import traceback
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ._formats import formats_of, multiformat_markdown
+from ._source import Cell, Document, Origin, Text, iter_inline
+
+__all__ = ["Execution", "execute_document", "DEFAULT_FIG_SIZE"]
+
+#: Figure size in inches when a cell gives no fig-width / fig-height.
+DEFAULT_FIG_SIZE = (7.0, 5.0)
+
+
+@dataclass(frozen=True)
+class Execution:
+    """What running a document produced: outputs per cell (by cell index) and inline values in order."""
+
+    cells: tuple[tuple[dict, ...], ...]
+    inline: tuple[str, ...]
+
+    def to_json(self) -> dict:
+        return {"cells": [list(c) for c in self.cells], "inline": list(self.inline)}
+
+    @classmethod
+    def from_json(cls, data: Mapping) -> Execution:
+        return cls(tuple(tuple(c) for c in data["cells"]), tuple(data["inline"]))
+
+
+def _is_ggplot(obj: object) -> bool:
+    return type(obj).__module__.startswith("plotnine") and type(obj).__name__ == "ggplot"
+
+
+def _is_mpl_figure(obj: object) -> bool:
+    try:
+        from matplotlib.figure import Figure
+    except ImportError:  # pragma: no cover - matplotlib is a dependency
+        return False
+    return isinstance(obj, Figure)
+
+
+def _save_figure(obj: object, fig_dir: Path, stem: str, width: float, height: float) -> dict:
+    """Save a plotnine plot or matplotlib figure as SVG and 300-dpi PNG at the given size in inches."""
+    import matplotlib
+    import matplotlib.pyplot as plt
+
+    # A fixed hash salt makes SVG ids, hence the files, identical from run to run.
+    with matplotlib.rc_context({"svg.hashsalt": "imgshare", "svg.fonttype": "path"}):
+        if _is_ggplot(obj):
+            from plotnine import theme
+
+            fig = (obj + theme(figure_size=(width, height))).draw()
+        else:
+            fig = obj
+            fig.set_size_inches(width, height)
+        fig_dir.mkdir(parents=True, exist_ok=True)
+        fig.savefig(fig_dir / f"{stem}.svg", format="svg", metadata={"Date": None})
+        fig.savefig(fig_dir / f"{stem}.png", format="png", dpi=300, metadata={"Software": None})
+        plt.close(fig)
+    return {"kind": "figure", "stem": stem, "width": width, "height": height}
+
+
+class _Runner:
+    """Turns values into outputs for one cell."""
+
+    def __init__(self, cell: Cell, fig_dir: Path):
+        self.cell = cell
+        self.fig_dir = fig_dir
+        self.outputs: list[dict] = []
+        self.n_figures = 0
+
+    def figure_stem(self) -> str:
+        self.n_figures += 1
+        base = self.cell.label or f"cell-{self.cell.index + 1}"
+        return base if self.n_figures == 1 else f"{base}-{self.n_figures}"
+
+    def display(self, obj: Any) -> None:
+        if obj is None:
+            return
+        opts = self.cell.options
+        if _is_ggplot(obj) or _is_mpl_figure(obj):
+            width = float(opts.get("fig-width", DEFAULT_FIG_SIZE[0]))
+            height = float(opts.get("fig-height", DEFAULT_FIG_SIZE[1]))
+            self.outputs.append(_save_figure(obj, self.fig_dir, self.figure_stem(), width, height))
+            return
+        formats = formats_of(obj)
+        if formats is not None:
+            self.outputs.append({"kind": "markdown", "text": multiformat_markdown(formats)})
+        elif callable(getattr(obj, "_repr_markdown_", None)):
+            self.outputs.append({"kind": "markdown", "text": str(obj._repr_markdown_())})
+        elif isinstance(obj, str) and opts.get("output") == "asis":
+            self.outputs.append({"kind": "markdown", "text": obj})
+        elif callable(getattr(obj, "to_markdown", None)):
+            self.outputs.append({"kind": "markdown", "text": obj.to_markdown()})
+        else:
+            self.outputs.append({"kind": "text", "text": repr(obj)})
+
+    def flush_stdout(self, text: str) -> None:
+        if not text:
+            return
+        if self.cell.options.get("output") == "asis":
+            self.outputs.append({"kind": "markdown", "text": text})
+        else:
+            self.outputs.append({"kind": "text", "text": text.rstrip("\n")})
+
+
+def _cell_error(cell: Cell, exc: BaseException, filename: str) -> Exception:
+    """Name the source line where the exception arose inside the cell."""
+    line = cell.code_origin.line
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename == filename and frame.lineno is not None:
+            line = cell.code_origin.line + frame.lineno - 1
+            break
+    label = f"cell '{cell.label}'" if cell.label else f"cell {cell.index + 1}"
+    message = str(exc).splitlines()[0] if str(exc) else ""
+    reason = f"{label} raised {type(exc).__name__}" + (f": {message}" if message else "")
+    from ._errors import ReportError
+
+    return ReportError(reason, cell.code_origin.file, line, "".join(traceback.format_exception(exc)))
+
+
+def _run_cell(cell: Cell, namespace: dict, fig_dir: Path, echo_default: bool) -> tuple[dict, ...]:
+    import matplotlib.pyplot as plt
+
+    opts = cell.options
+    runner = _Runner(cell, fig_dir)
+    if opts.get("echo", echo_default):
+        runner.outputs.append({"kind": "code", "text": cell.code})
+    if opts.get("eval", True) is False:
+        return tuple(runner.outputs) if opts.get("include", True) else ()
+    filename = f"<imgshare cell {cell.code_origin.file}:{cell.code_origin.line}>"
+    try:
+        tree = ast.parse(cell.code, filename=filename)
+    except SyntaxError as exc:
+        line = cell.code_origin.line + (exc.lineno or 1) - 1
+        raise Origin(cell.code_origin.file, line).error(f"syntax error in cell: {exc.msg}") from None
+    last = None
+    if tree.body and isinstance(tree.body[-1], ast.Expr):
+        last = ast.Expression(tree.body.pop().value)
+    namespace["display"] = runner.display
+    before = set(plt.get_fignums())
+    stdout = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(stdout):
+            exec(compile(tree, filename, "exec"), namespace)
+            value = eval(compile(last, filename, "eval"), namespace) if last is not None else None
+            runner.flush_stdout(stdout.getvalue())
+            stdout.seek(0)
+            stdout.truncate()
+            if value is not None and not (_is_mpl_figure(value) and value.number not in plt.get_fignums()):
+                runner.display(value)
+            # Jupyter shows figures left open by pyplot; do the same so both engines agree.
+            for num in sorted(set(plt.get_fignums()) - before):
+                runner.display(plt.figure(num))
+        runner.flush_stdout(stdout.getvalue())
+    except Exception as exc:  # noqa: BLE001 - any failure in user code becomes a located error
+        for num in sorted(set(plt.get_fignums()) - before):
+            plt.close(num)
+        raise _cell_error(cell, exc, filename) from None
+    if opts.get("include", True) is False:
+        return ()
+    if opts.get("output", True) is False:
+        return tuple(o for o in runner.outputs if o["kind"] == "code")
+    return tuple(runner.outputs)
+
+
+def _eval_inline(expr: str, origin, namespace: dict) -> str:
+    try:
+        value = eval(compile(expr, f"<imgshare inline {origin.file}:{origin.line}>", "eval"), namespace)
+    except SyntaxError as exc:
+        raise origin.error(f"syntax error in inline expression `{expr}`: {exc.msg}") from None
+    except Exception as exc:  # noqa: BLE001
+        msg = str(exc).splitlines()[0] if str(exc) else ""
+        raise origin.error(f"inline expression `{expr}` raised {type(exc).__name__}" + (f": {msg}" if msg else ""),
+                           "".join(traceback.format_exception(exc))) from None
+    if callable(getattr(value, "_repr_markdown_", None)):
+        return str(value._repr_markdown_()).strip()
+    return str(value)
+
+
+def execute_document(doc: Document, fig_dir: Path, env: Mapping[str, str] | None = None) -> Execution:
+    """Run every cell and inline expression of ``doc`` in document order in a fresh namespace.
+
+    The working directory is the document's directory while cells run (as under Quarto) and
+    ``env`` is added to the process environment for the duration; both are restored after.
+    Figures are written to ``fig_dir``. A failing cell raises a ReportError at its source line.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    echo_default = bool(doc.meta.get("execute", {}).get("echo", True)) if isinstance(
+        doc.meta.get("execute"), Mapping) else True
+    namespace: dict[str, Any] = {"__name__": "__main__"}
+    cells: list[tuple[dict, ...]] = []
+    inline: list[str] = []
+    saved_env = {k: os.environ.get(k) for k in (env or {})}
+    cwd = os.getcwd()
+    try:
+        os.environ.update(env or {})
+        os.chdir(doc.path.parent)
+        for seg in doc.segments:
+            if isinstance(seg, Text):
+                for ln, m in iter_inline(seg):
+                    inline.append(_eval_inline(m["expr"], ln.origin, namespace))
+            else:
+                cells.append(_run_cell(seg, namespace, fig_dir, echo_default))
+    finally:
+        os.chdir(cwd)
+        for k, v in saved_env.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    return Execution(tuple(cells), tuple(inline))

@@ -1,0 +1,106 @@
+"""Driving pandoc (the binary shipped in the pypandoc-binary wheel) and Typst (the typst wheel).
+
+Pandoc runs as a subprocess with the JSON AST on stdin; Typst compiles in-process with only
+its embedded fonts, so the PDF does not depend on what the machine has installed.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import shutil
+import subprocess
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from ._errors import ReportError
+
+__all__ = ["pandoc_path", "markdown_to_ast", "write_format", "compile_typst", "RESOURCES"]
+
+RESOURCES = Path(__file__).parent / "resources"
+#: Fixed PDF creation time unless SOURCE_DATE_EPOCH says otherwise: identical input, identical PDF.
+_EPOCH_DEFAULT = 0
+
+
+def pandoc_path() -> str:
+    try:
+        import pypandoc
+    except ImportError as exc:  # pragma: no cover - a declared dependency
+        raise ReportError("pandoc is not available: install the 'pypandoc-binary' package") from exc
+    try:
+        return pypandoc.get_pandoc_path()
+    except OSError as exc:
+        raise ReportError(f"pandoc is not available ({exc})") from None
+
+
+def _run_pandoc(args: Sequence[str], stdin: str, what: str, cwd: Path) -> str:
+    proc = subprocess.run([pandoc_path(), *args], input=stdin.encode("utf-8"), capture_output=True, cwd=cwd)
+    if proc.returncode != 0:
+        err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise ReportError(f"pandoc failed while {what}: {err[0] if err else 'exit status ' + str(proc.returncode)}",
+                          details=proc.stderr.decode("utf-8", "replace"))
+    return proc.stdout.decode("utf-8")
+
+
+def markdown_to_ast(markdown: str, cwd: Path) -> dict:
+    """Parse pandoc Markdown (with a YAML metadata block) into the pandoc JSON AST."""
+    return json.loads(_run_pandoc(["-f", "markdown", "-t", "json"], markdown, "reading the manuscript", cwd))
+
+
+def write_format(ast: Mapping, fmt: str, out: Path, build: Path, bibliography: Path | None,
+                 csl: Path | None, toc: bool = True) -> Path:
+    """Write one output with pandoc: ``html`` (self-contained), ``docx``, or ``typst`` source."""
+    args = ["-f", "json", "--resource-path", str(build), "--number-sections"]
+    if bibliography is not None:
+        args += ["--citeproc", "--bibliography", str(bibliography), "-M", "link-citations=true"]
+        if csl is not None:
+            args += ["--csl", str(csl)]
+    if fmt == "html":
+        args += ["-t", "html5", "--standalone", "--embed-resources", "--section-divs", "--mathml",
+                 "--template", str(RESOURCES / "template.html"), "--css", str(RESOURCES / "imgshare.css")]
+        if toc:
+            args += ["--toc", "--toc-depth=2", "-V", "toc"]
+    elif fmt == "docx":
+        args += ["-t", "docx"]
+    elif fmt == "typst":
+        tpl = build / "typst-template"
+        args += ["-t", "typst", "--standalone", "--template", str(tpl / "builtin.typst")]
+    else:  # pragma: no cover - guarded by the caller
+        raise ValueError(fmt)
+    args += ["-o", str(out)]
+    _run_pandoc(args, json.dumps(ast), f"writing {fmt}", build)
+    return out
+
+
+def stage_typst_template(build: Path, extension_dir: Path) -> Path:
+    """Copy the built-in pandoc template and the extension's Typst partials side by side.
+
+    Pandoc looks for partials next to the main template, so all of them go in one folder.
+    """
+    dest = build / "typst-template"
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in ("builtin.typst", "definitions.typ"):
+        shutil.copyfile(RESOURCES / name, dest / name)
+    for name in ("typst-template.typ", "typst-show.typ"):
+        src = extension_dir / name
+        if not src.exists():
+            raise ReportError(f"the Typst format extension lacks {name}", str(extension_dir))
+        shutil.copyfile(src, dest / name)
+    return dest
+
+
+def compile_typst(source: Path, out: Path, root: Path) -> Path:
+    """Compile Typst to PDF with the typst wheel's embedded fonts only (no system fonts)."""
+    import typst
+
+    epoch = int(os.environ.get("SOURCE_DATE_EPOCH", _EPOCH_DEFAULT))
+    stamp = _dt.datetime.fromtimestamp(epoch, tz=_dt.timezone.utc)
+    try:
+        typst.compile(str(source), output=str(out), root=str(root), font_paths=[], ignore_system_fonts=True,
+                      timestamp=stamp)
+    except typst.TypstError as exc:
+        first = (getattr(exc, "message", "") or str(exc)).strip().splitlines()
+        raise ReportError(f"typst failed: {first[0] if first else exc}",
+                          details=f"{exc}\n{getattr(exc, 'diagnostic', '')}") from None
+    return out

@@ -1,0 +1,268 @@
+"""``render_report``: a Quarto project in, ``report.html`` / ``report.pdf`` / ``report.docx`` out."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from ._assemble import assemble, check_references
+from ._ast import FORMAT_NAMES, transform
+from ._cache import cache_key, load_cached, store_cached
+from ._context import DEFAULT_CODEBOOK, ReportContext
+from ._errors import ReportError
+from ._execute import execute_document
+from ._meta import normalise_metadata
+from ._pandoc import compile_typst, markdown_to_ast, stage_typst_template, write_format
+from ._quarto import find_quarto, quarto_render
+from ._source import Document, read_document
+
+__all__ = ["render_report", "RenderResult", "EXTENSION", "CACHE_DIR"]
+
+#: The Typst format extension (Quarto custom format) the PDF is built with.
+EXTENSION = Path("_extensions") / "imgshare-manuscript"
+CACHE_DIR = ".imgshare-cache"
+_BIB_KEY_RE = re.compile(r"@\w+\s*\{\s*([^,\s]+)\s*,")
+_EXT = {"html": "html", "pdf": "pdf", "docx": "docx"}
+
+Progress = Callable[[str, str], None]
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    """What a render produced. ``executed`` is False when cell outputs came from the cache."""
+
+    outputs: Mapping[str, Path]
+    engine: str
+    executed: bool
+    cache_key: str = ""
+    warnings: tuple[str, ...] = field(default=())
+
+
+def _console_progress() -> Progress:
+    from rich.console import Console
+
+    console = Console(stderr=True, highlight=False)
+
+    def show(stage: str, detail: str) -> None:
+        console.print(f"[bold cyan]{stage:>8}[/] {detail}")
+
+    return show
+
+
+def _parse_formats(formats: Sequence[str] | str) -> tuple[str, ...]:
+    if isinstance(formats, str):
+        formats = [f for f in re.split(r"[,\s]+", formats) if f]
+    out: list[str] = []
+    for f in formats:
+        f = f.strip().lower()
+        if f not in FORMAT_NAMES:
+            raise ReportError(f"unknown output format '{f}' (expected: {', '.join(FORMAT_NAMES)})")
+        if f not in out:
+            out.append(f)
+    if not out:
+        raise ReportError("no output format requested")
+    return tuple(out)
+
+
+def _input_files(ctx: ReportContext) -> list[Path]:
+    """The codebook and the data files it names: what cell results depend on."""
+    files = [ctx.codebook_path]
+    if not ctx.codebook_path.is_file():
+        raise ReportError(f"codebook not found: {ctx.codebook_path}")
+    codebook = ctx.load_codebook()
+    for qid in codebook.questionnaires:
+        files.append(codebook.data_path(qid, ctx.data_dir))
+    return files
+
+
+def _bibliography(doc: Document) -> tuple[Path | None, Path | None, set[str] | None]:
+    meta = doc.meta
+    bib = meta.get("bibliography")
+    if isinstance(bib, list):
+        if len(bib) != 1:
+            raise ReportError("the built-in engine supports one bibliography file", doc.path.name)
+        bib = bib[0]
+    if not bib:
+        return None, None, None
+    bib_path = doc.project_dir / str(bib)
+    if not bib_path.is_file():
+        raise ReportError(f"bibliography not found: {bib}", doc.path.name)
+    keys = set(_BIB_KEY_RE.findall(bib_path.read_text(encoding="utf-8")))
+    csl = meta.get("csl")
+    csl_path = doc.project_dir / str(csl) if csl else None
+    if csl_path is not None and not csl_path.is_file():
+        raise ReportError(f"citation style not found: {csl}", doc.path.name)
+    return bib_path, csl_path, keys
+
+
+def _docx_front_matter(meta: Mapping) -> str:
+    """Affiliations, ORCID iDs and keywords for Word, which has no title-block slots for them."""
+    lines = []
+    for aff in meta.get("by-affiliation", []):
+        parts = [aff.get("department"), aff.get("name"), aff.get("city"), aff.get("country")]
+        lines.append(f"^{aff['number']}^ " + ", ".join(p for p in parts if p))
+    for a in meta.get("by-author", []):
+        if a.get("orcid"):
+            lines.append(f"ORCID iD: {a['name']['literal']}, <https://orcid.org/{a['orcid']}>")
+    for a in meta.get("by-author", []):
+        if a.get("attributes", {}).get("corresponding"):
+            lines.append(f"Correspondence to {a['name']['literal']}" + (f"; {a['email']}" if a.get("email") else ""))
+    if meta.get("keywords"):
+        lines.append("**Keywords:** " + "; ".join(str(k) for k in meta["keywords"]))
+    if not lines:
+        return ""
+    return '::: {.content-visible when-format="docx"}\n' + "\\\n".join(lines) + "\n:::\n\n"
+
+
+def _compose_markdown(doc: Document, body: str) -> str:
+    meta = normalise_metadata(doc.meta, doc.path.name)
+    if meta.get("by-author"):
+        meta["author"] = [f"{a['name']['literal']}^{a['marks']}^" if a["marks"] else a["name"]["literal"]
+                          for a in meta["by-author"]]
+    front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=10_000)
+    return f"---\n{front}---\n\n{_docx_front_matter(meta)}{body}"
+
+
+def _render_builtin(doc: Document, ctx: ReportContext, formats: tuple[str, ...], build: Path,
+                    use_cache: bool, say: Progress) -> tuple[dict[str, Path], bool, str]:
+    bib, csl, bib_keys = _bibliography(doc)
+    check_references(doc, _labels(doc), bib_keys)
+    fig_dir = build / "figures"
+    env = ctx.env()
+    key = cache_key(doc, _input_files(ctx), env)
+    cache_dir = doc.project_dir / CACHE_DIR
+    execution = load_cached(cache_dir, key, fig_dir) if use_cache else None
+    executed = execution is None
+    if execution is None:
+        say("execute", f"running {len(doc.cells)} cells")
+        execution = execute_document(doc, fig_dir, env)
+        if use_cache:
+            store_cached(cache_dir, key, execution, fig_dir)
+    else:
+        say("execute", f"{len(doc.cells)} cells unchanged: using cached outputs")
+    assembled = assemble(doc, execution)
+    ast = markdown_to_ast(_compose_markdown(doc, assembled.markdown), build)
+    toc = bool(doc.meta.get("toc", True))
+    outputs: dict[str, Path] = {}
+    for fmt in formats:
+        say("render", fmt)
+        tree = transform(ast, fmt, assembled.figures)
+        target = build / f"{doc.path.stem}.{_EXT[fmt]}"
+        if fmt == "pdf":
+            stage_typst_template(build, doc.project_dir / EXTENSION)
+            typ = write_format(tree, "typst", build / f"{doc.path.stem}.typ", build, bib, csl)
+            compile_typst(typ, target, build)
+        else:
+            write_format(tree, fmt, target, build, bib, csl, toc=toc)
+        outputs[fmt] = target
+    return outputs, executed, key
+
+
+def _labels(doc: Document) -> set[str]:
+    from ._assemble import defined_labels
+
+    return defined_labels(doc)
+
+
+def render_report(
+    project_dir: Path | str = ".",
+    out_dir: Path | str | None = None,
+    formats: Sequence[str] | str = FORMAT_NAMES,
+    data_dir: Path | str | None = None,
+    codebook_path: Path | str | None = None,
+    quiet: bool = False,
+    progress: Progress | None = None,
+    *,
+    engine: str = "auto",
+    document: str = "report.qmd",
+    use_cache: bool = True,
+) -> RenderResult:
+    """Render the project's manuscript to HTML, PDF and/or DOCX.
+
+    Parameters
+    ----------
+    project_dir : path
+        Folder holding ``_quarto.yml``, ``report.qmd`` and ``_extensions/imgshare-manuscript``.
+    out_dir : path, optional
+        Where the files go (default ``<project_dir>/_output``). Each is ``<document stem>.<ext>``.
+    formats : sequence of {"html", "pdf", "docx"} or comma-separated str
+        The outputs to produce.
+    data_dir : path, optional
+        Folder with the data files (default: beside the codebook).
+    codebook_path : path, optional
+        The codebook (default ``<project_dir>/data/codebook.yml``).
+    quiet : bool
+        No progress output at all.
+    progress : callable(stage, detail), optional
+        Receives each stage ("include", "execute", "render", "write", ...); default prints
+        with rich to stderr. Ignored when ``quiet``.
+    engine : {"auto", "quarto", "builtin"}
+        ``auto`` uses a Quarto CLI >= 1.5 (``QUARTO_PATH`` or ``PATH``) if present, else the
+        built-in engine.
+    document : str
+        The manuscript file inside the project.
+    use_cache : bool
+        Reuse cell outputs from ``.imgshare-cache/`` when code, codebook and data are unchanged.
+
+    Returns
+    -------
+    RenderResult
+        Paths of the written files per format, the engine used and whether cells ran.
+
+    Notes
+    -----
+    Everything is rendered in a temporary folder inside ``out_dir`` and moved into place only
+    when every requested format succeeded, so a failure leaves earlier outputs untouched.
+    The document learns the codebook and data folder from ``IMGSHARE_CODEBOOK`` and
+    ``IMGSHARE_DATA_DIR`` (see :func:`imgshare.report.context`).
+    """
+    project = Path(project_dir).resolve()
+    doc_path = project / document
+    if not doc_path.is_file():
+        raise ReportError(f"manuscript not found: {doc_path}")
+    fmts = _parse_formats(formats)
+    if engine not in ("auto", "quarto", "builtin"):
+        raise ReportError(f"unknown engine '{engine}' (expected auto, quarto or builtin)")
+    say: Progress = (lambda s, d: None) if quiet else (progress or _console_progress())
+    codebook = Path(codebook_path).resolve() if codebook_path else project / DEFAULT_CODEBOOK
+    data = Path(data_dir).resolve() if data_dir else None
+    if data is not None and not data.is_dir():
+        raise ReportError(f"data folder not found: {data}")
+    ctx = ReportContext(project, codebook, data)
+    out = Path(out_dir).resolve() if out_dir else project / "_output"
+    out.mkdir(parents=True, exist_ok=True)
+
+    quarto = find_quarto() if engine != "builtin" else None
+    if engine == "quarto" and quarto is None:
+        raise ReportError("no Quarto CLI >= 1.5 found (set QUARTO_PATH or put quarto on PATH)")
+
+    build = Path(tempfile.mkdtemp(prefix=".render-", dir=out))
+    try:
+        if quarto is not None:
+            say("render", f"quarto {'.'.join(map(str, quarto.version))}: {', '.join(fmts)}")
+            produced = quarto_render(quarto, project, doc_path, build, fmts, ctx.env())
+            executed, key, used = True, "", "quarto"
+        else:
+            say("include", document)
+            doc = read_document(doc_path, project)
+            produced, executed, key = _render_builtin(doc, ctx, fmts, build, use_cache, say)
+            used = "builtin"
+        final: dict[str, Path] = {}
+        for fmt, path in produced.items():
+            if not path.is_file():
+                raise ReportError(f"{fmt} output was not produced")
+        for fmt, path in produced.items():
+            dest = out / path.name
+            os.replace(path, dest)
+            final[fmt] = dest
+            say("write", str(dest))
+        return RenderResult(final, used, executed, key)
+    finally:
+        shutil.rmtree(build, ignore_errors=True)
