@@ -44,19 +44,9 @@ def _load(codebook: Path, data: Path | None, encoding: str | None):
 @app.command()
 def validate(codebook: CodebookOpt = DEFAULT_CODEBOOK, data: DataOpt = None, encoding: EncodingOpt = None) -> None:
     """Check the codebook and every data file; list all problems (exit 2 if any)."""
-    from .codebook import load_codebook
-    from .cohort import build_cohort
-    from .errors import format_problems
-    from .loading import validate_data
-
-    cb = load_codebook(codebook)
-    problems, warnings, omitted = validate_data(cb, data, encoding)
-    for w in warnings:
+    cb, cohort = _load(codebook, data, encoding)
+    for w in cohort.warnings:
         _err(f"warning: {w}")
-    if problems:
-        _err(format_problems(problems, omitted=omitted))
-        raise typer.Exit(2)
-    cohort = build_cohort(cb, data, encoding)
     for qid, path in cohort.files.items():
         part = cohort.flow[cohort.flow.questionnaire == qid]
         n = {s: int(part.loc[part.stage == s, "n"].sum()) for s in ("received", "excluded", "analysed")}
