@@ -100,6 +100,14 @@ def format_p(p: float) -> str:
     return f"p = {p:.3f}"
 
 
+def format_signed(value: float, digits: int = 2) -> str:
+    """A signed statistic with a typographic minus sign, as journals print it."""
+    value = float(value)
+    if math.isnan(value):
+        return "–"
+    return f"{value:.{digits}f}".replace("-", "\u2212")
+
+
 def default_caption(codebook: Codebook, caption: str | None) -> str | None:
     """The caller's caption; the synthetic-data notice is always added for a synthetic study."""
     parts = [caption] if caption else []
