@@ -123,3 +123,13 @@ def test_parsing_does_not_modify_input(study_dict):
     before = copy.deepcopy(study_dict)
     parse_codebook(study_dict)
     assert study_dict == before
+
+
+def test_worked_example_in_the_docs_is_a_valid_codebook(root):
+    import re
+
+    text = (root / "docs" / "codebook.md").read_text(encoding="utf-8")
+    example = re.search(r"```yaml\n(.*?)```", text, re.S).group(1)
+    cb = parse_codebook(yaml.safe_load(example))
+    assert cb.items["A2"].reverse and not cb.scales["agree4"].has_neutral
+    assert cb.comparisons["first_visit"].themes == ("access",)
