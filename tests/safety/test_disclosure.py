@@ -1,0 +1,40 @@
+"""Small-count suppression: primary cells 1..K-1 hidden; totals cannot reveal them."""
+
+import doctest
+
+import numpy as np
+import pandas as pd
+from hypothesis import given
+from hypothesis import strategies as st
+
+import imgshare.disclosure as disclosure
+from imgshare.disclosure import suppress_frame, suppression_mask, total_suppressed
+
+
+def test_docstring_examples_run():
+    assert doctest.testmod(disclosure).failed == 0
+
+
+@given(st.lists(st.integers(0, 30), min_size=1, max_size=8), st.integers(2, 11))
+def test_every_small_count_is_hidden_and_none_is_recoverable(counts, k):
+    hide = suppression_mask(counts, k)
+    c = np.array(counts)
+    assert hide[(c > 0) & (c < k)].all()
+    assert not hide[c == 0].any()
+    # a single hidden cell could be recovered as total minus the shown cells, unless the total
+    # is hidden as well
+    if hide.sum() == 1:
+        assert total_suppressed(counts, k)
+
+
+def test_k_of_one_or_zero_hides_nothing():
+    assert not suppression_mask([1, 2, 3], 1).any()
+    assert not suppression_mask([1, 2, 3], 0).any()
+
+
+def test_frame_groups_are_suppressed_separately_and_input_not_modified():
+    frame = pd.DataFrame({"q": ["a", "a", "a", "b", "b"], "n": [3, 40, 50, 20, 30]})
+    before = frame.copy()
+    out = suppress_frame(frame, "n", ["q"], 5)
+    assert out["suppressed"].tolist() == [True, True, False, False, False]
+    pd.testing.assert_frame_equal(frame, before)
