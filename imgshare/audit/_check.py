@@ -76,9 +76,9 @@ def check(cohort, published: Published) -> pd.DataFrame:
         'text' or the secondary document's id), ``document, kind, printed`` (verbatim),
         ``published`` (the printed number), ``decimals, percent_sign, computed`` (unrounded,
         NaN when not computable), ``verdict`` ('match', 'match (truncated)', 'mismatch',
-        'not computable'), ``expected`` (the file marks the mismatch as expected) and ``note``
-        (why not computable, what the computed value prints as, the expected-mismatch
-        reason). ``attrs['study_data']`` is the codebook's ``study.data`` ('real' or
+        'not computable'), ``expected`` (the file expected exactly this verdict: an expected
+        mismatch, or a value it knows the codebook cannot compute) and ``note`` (why not
+        computable, what the computed value prints as, the expectation's reason). ``attrs['study_data']`` is the codebook's ``study.data`` ('real' or
         'synthetic').
 
     Notes
@@ -105,13 +105,13 @@ def check(cohort, published: Published) -> pd.DataFrame:
             value = computed.value
             verdict, note = _judge(v, value)
             note = "; ".join(s for s in (computed.detail if verdict != MATCH else "", note) if s)
-        if v.expected == "mismatch" and verdict == MISMATCH:
+        if v.expected is not None and verdict == v.expected:
             note = f"{note}; expected: {v.reason}" if note else f"expected: {v.reason}"
         rows.append({
             "id": v.id, "source": v.source, "source_kind": published.source_kind(v), "document": v.document,
             "kind": v.kind, "printed": v.printed, "published": float(v.value), "decimals": v.decimals,
             "percent_sign": v.percent_sign, "computed": value, "verdict": verdict,
-            "expected": v.expected == "mismatch", "note": note,
+            "expected": v.expected == verdict, "note": note,
         })
     frame = pd.DataFrame(rows, columns=CHECK_COLUMNS)
     frame.attrs["study_data"] = cohort.codebook.study.data

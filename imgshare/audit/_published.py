@@ -42,6 +42,7 @@ STAGES = ("received", "excluded", "analysed")
 DENOMINATORS = ("answering", "asked", "analysed")
 CATEGORIES = ("agree", "neutral", "disagree")
 APPROX = ("over", "under", "about")
+EXPECTATIONS = ("mismatch", "not computable")
 
 _COMMON = {"id", "source", "printed", "value", "decimals", "percent_sign", "kind", "document", "label", "note",
            "expected", "reason", "of", "n", "block", "approx"}
@@ -147,11 +148,18 @@ class Published:
         return "table" if re.match(r"table\b", value.source, re.IGNORECASE) else "text"
 
 
+#: Small counts papers write as words ("one radiographer").
+_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
+
+
 def _number_pattern(value: PublishedValue) -> re.Pattern:
     digits = re.escape(format_number(abs(value.value), value.decimals))
     sign = r"[-\u2212]" if value.value < 0 else r"(?<![-\u2212])"
     pct = r"\s?%" if value.percent_sign else r"(?!\s?%)"
-    return re.compile(rf"(?<![\d.]){sign}{digits}(?!\d|\.\d){pct}")
+    pattern = rf"(?<![\d.]){sign}{digits}(?!\d|\.\d){pct}"
+    if value.decimals == 0 and value.value in range(len(_WORDS)) and not value.percent_sign:
+        pattern += rf"|\b{_WORDS[int(value.value)]}\b"
+    return re.compile(pattern, re.IGNORECASE)
 
 
 class _Reader:
@@ -237,10 +245,10 @@ def _parse_value(r: _Reader, i: int, node: Any, default_doc: str) -> PublishedVa
         if key in node and node[key] not in allowed:
             r.fail(where, f"{key}: expected one of {', '.join(allowed)}, found {node[key]!r}")
     expected = node.get("expected")
-    if expected is not None and expected != "mismatch":
-        r.fail(where, f"expected: the only expectation is 'mismatch', found {expected!r}")
-    if expected == "mismatch" and not node.get("reason"):
-        r.fail(where, "an expected mismatch needs a 'reason'")
+    if expected is not None and expected not in EXPECTATIONS:
+        r.fail(where, f"expected: one of {', '.join(EXPECTATIONS)}, found {expected!r}")
+    if expected is not None and not node.get("reason"):
+        r.fail(where, f"expected {expected}: give the 'reason'")
     of = node.get("of")
     if of is not None and (isinstance(of, bool) or not isinstance(of, (str, int, float))):
         r.fail(where, f"of: expected an entry id or a number, found {of!r}")

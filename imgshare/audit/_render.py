@@ -42,8 +42,7 @@ def _display(frame: pd.DataFrame) -> pd.DataFrame:
         "source": frame["source"],
         "published": [shown_published(r) for _, r in frame.iterrows()],
         "computed": [shown_computed(r) for _, r in frame.iterrows()],
-        "verdict": [v + (" (expected)" if e and v == "mismatch" else "") for v, e in zip(frame["verdict"],
-                                                                                       frame["expected"])],
+        "verdict": [v + (" (expected)" if e else "") for v, e in zip(frame["verdict"], frame["expected"])],
         "note": frame["note"],
     }, columns=_SHOWN)
     return out
