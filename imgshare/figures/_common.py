@@ -71,7 +71,7 @@ def wrap(text: str, width: int | None) -> str:
     """Wrap ``text`` to lines of at most ``width`` characters (``None`` or 0: no wrapping)."""
     if not width:
         return text
-    return "\n".join(textwrap.wrap(text, width=width, break_long_words=False)) or text
+    return "\n".join(textwrap.wrap(text, width=width, break_long_words=False, break_on_hyphens=False)) or text
 
 
 def format_n(n: float) -> str:
