@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..codebook import Level
+from ..stats import largest_remainder, wilson_ci
 from ._common import AnalysisError, asked_mask, column_codes, questionnaire_of, responses_of, weights_of
 
 __all__ = ["categorical_table", "descriptive_tables", "rounded_percentages"]
@@ -111,12 +112,8 @@ def categorical_table(cohort: Any, questionnaire: str, variable: str, ci: bool =
     if w is None:
         table = table.astype({"n": "int64", "denominator": "int64"})
     if ci:
-        from ..stats import wilson_ci
-
         n_eff = denominator if w is None else _kish_n(weight[answered])
-        limits = [_wilson_pct(wilson_ci, p, n_eff) for p in table["pct"].to_numpy()]
-        table["ci_low"] = [lo for lo, _ in limits]
-        table["ci_high"] = [hi for _, hi in limits]
+        table["ci_low"], table["ci_high"] = _wilson_pct(table["pct"].to_numpy(dtype=float), n_eff)
     return table
 
 
@@ -125,22 +122,14 @@ def _kish_n(w: np.ndarray) -> float:
     return float(total * total / (w * w).sum()) if total > 0 else 0.0
 
 
-def _wilson_pct(wilson_ci: Any, pct: float, n: float) -> tuple[float, float]:
-    if not n > 0 or not np.isfinite(pct):
-        return (np.nan, np.nan)
-    low, high = _limits(wilson_ci(pct / 100.0 * n, n))
-    return (100.0 * low, 100.0 * high)
-
-
-def _limits(result: Any) -> tuple[float, float]:
-    """Accept a (low, high) tuple, a dataclass with ``low``/``high`` or a one-row frame."""
-    if isinstance(result, pd.DataFrame):
-        row = result.iloc[0]
-        return float(row["low"] if "low" in row else row["ci_low"]), float(row["high"] if "high" in row else row["ci_high"])
-    if hasattr(result, "low"):
-        return float(result.low), float(result.high)
-    low, high = result
-    return float(low), float(high)
+def _wilson_pct(pct: np.ndarray, n: float) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson 95% limits (percent) for proportions ``pct`` of ``n`` (NaN when n is 0)."""
+    if not n > 0:
+        return np.full(pct.shape, np.nan), np.full(pct.shape, np.nan)
+    # k can exceed n by one ulp when pct is 100 and n is a weighted effective size.
+    k = np.minimum(pct / 100.0 * n, n)
+    limits = wilson_ci(k, np.full(pct.shape, n))
+    return 100.0 * limits["ci_low"].to_numpy(), 100.0 * limits["ci_high"].to_numpy()
 
 
 def descriptive_tables(cohort: Any, ci: bool = False) -> pd.DataFrame:
@@ -176,7 +165,8 @@ def rounded_percentages(counts: Any, decimals: int = 1) -> np.ndarray:
     Notes
     -----
     Each :math:`100 c_i / \\sum c` is floored at ``decimals`` places and the shortfall is
-    handed out one unit at a time to the largest remainders (Hare's method).
+    handed out one unit at a time to the largest remainders (Hamilton's method; computed by
+    :func:`imgshare.stats.largest_remainder`).
 
     References
     ----------
@@ -187,10 +177,4 @@ def rounded_percentages(counts: Any, decimals: int = 1) -> np.ndarray:
     >>> rounded_percentages([1, 1, 1], decimals=1).tolist()
     [33.4, 33.3, 33.3]
     """
-    from ..stats import largest_remainder
-
-    values = np.asarray(counts, dtype=float)
-    total = values.sum()
-    if not total > 0:
-        return np.full(values.shape, np.nan)
-    return np.asarray(largest_remainder(100.0 * values / total, decimals), dtype=float)
+    return np.asarray(largest_remainder(np.asarray(counts, dtype=float), decimals), dtype=float)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from analysis_helpers import expert_frame, make_codebook, make_cohort, patient_frame
+from analysis.analysis_helpers import expert_frame, make_codebook, make_cohort, patient_frame
 
 
 @pytest.fixture

@@ -92,11 +92,11 @@ def test_domain_agreement_is_the_mean_of_item_shares(cohort):
 
 
 def test_domain_counts_only_items_the_questionnaire_asks(codebook):
-    from analysis_helpers import make_cohort, patient_frame
+    from analysis.analysis_helpers import expert_frame, make_cohort, patient_frame
 
     frame = patient_frame()
     frame["P2"] = pd.array([None] * len(frame), dtype="Int64")
-    cohort = make_cohort(codebook, {"pat": frame, "exp": __import__("analysis_helpers").expert_frame()})
+    cohort = make_cohort(codebook, {"pat": frame, "exp": expert_frame()})
     row = domain_agreement(cohort).set_index(["questionnaire", "domain"]).loc[("pat", "benefits")]
     assert row["n_items"] == 2 and row["items"] == "P1,P3"
 

@@ -42,7 +42,7 @@ def test_denominator_is_respondents_asked_and_answering(cohort):
 
 
 def test_answer_given_by_someone_not_asked_is_not_counted(codebook, cohort):
-    from analysis_helpers import make_cohort
+    from analysis.analysis_helpers import make_cohort
 
     frame = cohort.responses["pat"].copy()
     who = frame.index[(frame["had"] == 2).to_numpy()][0]

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis_helpers import make_cohort
+from analysis.analysis_helpers import make_cohort
 from imgshare.analysis import AnalysisError, theme_scores
 
 REL = 1e-9
