@@ -1,0 +1,56 @@
+"""Journal tables: one :class:`TableSpec`, rendered as HTML (great-tables), Typst (PDF),
+pandoc Markdown (DOCX) and CSV.
+
+Builders (``tbl_*``) turn the analysis layer's tidy frames into specs; they only format.
+"""
+
+from ._format import (
+    DASH,
+    fmt_count,
+    fmt_estimate_ci,
+    fmt_n_pct,
+    fmt_number,
+    fmt_p,
+    fmt_range,
+    fmt_suppressed,
+    is_missing,
+)
+from ._build_cohort import tbl_categorical, tbl_categorical_grid, tbl_likert_item, tbl_participant_flow
+from ._build_stats import tbl_comparisons, tbl_item_agreement, tbl_reliability, tbl_theme_correlations
+from ._html import to_gt, to_html
+from ._spec import SYNTHETIC_NOTE, Footnote, TableError, TableSpec
+from ._text import markdown_escape, neutralise_formula, to_csv, to_markdown
+from ._typst import to_typst, typst_escape, typst_string
+
+__all__ = [
+    "TableSpec",
+    "Footnote",
+    "TableError",
+    "SYNTHETIC_NOTE",
+    "DASH",
+    "to_gt",
+    "to_html",
+    "to_typst",
+    "to_markdown",
+    "to_csv",
+    "typst_string",
+    "typst_escape",
+    "markdown_escape",
+    "neutralise_formula",
+    "is_missing",
+    "fmt_number",
+    "fmt_count",
+    "fmt_n_pct",
+    "fmt_p",
+    "fmt_estimate_ci",
+    "fmt_range",
+    "fmt_suppressed",
+    "tbl_categorical",
+    "tbl_categorical_grid",
+    "tbl_participant_flow",
+    "tbl_likert_item",
+    "tbl_theme_correlations",
+    "tbl_comparisons",
+    "tbl_item_agreement",
+    "tbl_reliability",
+]
