@@ -165,8 +165,7 @@ def _run_cell(cell: Cell, namespace: dict, fig_dir: Path, echo_default: bool) ->
             runner.flush_stdout(stdout.getvalue())
             stdout.seek(0)
             stdout.truncate()
-            if value is not None and not (_is_mpl_figure(value) and value.number not in plt.get_fignums()):
-                runner.display(value)
+            runner.display(value)
             # Jupyter shows figures left open by pyplot; do the same so both engines agree.
             for num in sorted(set(plt.get_fignums()) - before):
                 runner.display(plt.figure(num))

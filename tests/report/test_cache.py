@@ -1,0 +1,61 @@
+"""Cell outputs are reused unless code, inline expressions, codebook or data changed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from imgshare.report import render_report
+
+
+def executions(project: Path) -> int:
+    log = project / "executions.log"
+    return len(log.read_text().splitlines()) if log.exists() else 0
+
+
+def test_text_only_edit_does_not_re_execute_cells(project):
+    first = render_report(project, formats="html", quiet=True)
+    assert first.executed and executions(project) == 1
+    intro = project / "sections" / "_intro.qmd"
+    intro.write_text(intro.read_text().replace("studied before", "looked at before"))
+    second = render_report(project, formats="html", quiet=True)
+    assert not second.executed
+    assert executions(project) == 1
+    html = second.outputs["html"].read_text(encoding="utf-8")
+    assert "looked at before" in html
+    assert "The mean answer is 2.00" in html  # inline values come from the cache too
+    assert 'src="data:image/svg+xml' in html  # and so does the figure
+
+
+def test_code_edit_re_executes(project):
+    render_report(project, formats="html", quiet=True)
+    report = project / "report.qmd"
+    report.write_text(report.read_text().replace("values = [1, 3, 2]", "values = [1, 3, 5]"))
+    result = render_report(project, formats="html", quiet=True)
+    assert result.executed and executions(project) == 2
+    assert "The mean answer is 3.00" in result.outputs["html"].read_text(encoding="utf-8")
+
+
+def test_inline_expression_edit_re_executes(project):
+    render_report(project, formats="html", quiet=True)
+    report = project / "report.qmd"
+    report.write_text(report.read_text().replace('f"{mean_value:.2f}"', 'f"{mean_value:.3f}"'))
+    result = render_report(project, formats="html", quiet=True)
+    assert result.executed and "The mean answer is 2.000" in result.outputs["html"].read_text(encoding="utf-8")
+
+
+def test_data_or_codebook_change_re_executes(project):
+    render_report(project, formats="html", quiet=True)
+    data = project / "data" / "survey.csv"
+    data.write_text(data.read_text() + "r3,1\n")
+    assert render_report(project, formats="html", quiet=True).executed
+    codebook = project / "data" / "codebook.yml"
+    codebook.write_text(codebook.read_text().replace("Fixture study", "Renamed study"))
+    result = render_report(project, formats="html", quiet=True)
+    assert result.executed and executions(project) == 3
+    assert "Renamed study" in result.outputs["html"].read_text(encoding="utf-8")
+
+
+def test_cache_can_be_bypassed(project):
+    render_report(project, formats="html", quiet=True)
+    assert render_report(project, formats="html", quiet=True, use_cache=False).executed
+    assert executions(project) == 2
