@@ -54,7 +54,8 @@ def domain_agreement_data(
     Parameters
     ----------
     domain_agreement : DataFrame
-        questionnaire, domain, mean_pct_agree, mean_pct_disagree, n_items.
+        questionnaire, domain, n_items and the mean percentages as mean_pct_agree /
+        mean_pct_disagree or (``imgshare.analysis.domain_agreement``) pct_agree / pct_disagree.
     codebook : Codebook
         Domain and questionnaire labels and order.
     measure : {"agree", "disagree"}
@@ -70,9 +71,13 @@ def domain_agreement_data(
         questionnaire, domain, value (unrounded mean %), n_items, domain_label (with the item
         count when it is the same for every questionnaire), group_label.
     """
-    require_columns(domain_agreement, ("questionnaire", "domain", MEASURES.get(measure, "mean_pct_agree"), "n_items"),
-                    "domain_agreement")
     require_choice(measure, tuple(MEASURES), "measure")
+    # The analysis layer names the means pct_agree / pct_disagree; the brief's contract
+    # mean_pct_agree / mean_pct_disagree. Either is accepted, the explicit "mean_" name first.
+    column = MEASURES[measure]
+    if column not in domain_agreement.columns and column.removeprefix("mean_") in domain_agreement.columns:
+        column = column.removeprefix("mean_")
+    require_columns(domain_agreement, ("questionnaire", "domain", column, "n_items"), "domain_agreement")
     frame = domain_agreement
     for d in frame["domain"].unique():
         if d not in codebook.domains:
@@ -86,7 +91,7 @@ def domain_agreement_data(
         raise FigureError("domain_agreement has no rows for the chosen domains and questionnaires")
     if rows.duplicated(["questionnaire", "domain"]).any():
         raise FigureError("domain_agreement has more than one row for a questionnaire and domain")
-    out = rows[["questionnaire", "domain", MEASURES[measure], "n_items"]].rename(columns={MEASURES[measure]: "value"})
+    out = rows[["questionnaire", "domain", column, "n_items"]].rename(columns={column: "value"})
     out = out.assign(value=out["value"].astype("float64"))
 
     def label(d: str) -> str:

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from imgshare.codebook import Codebook
+from imgshare.codebook import Codebook, parse_codebook
 
 # Counts per level (scale order) for the study's items, shaped like the published figures:
 # patients agree strongly with benefits and reject risks; experts are more divided on risks.
@@ -44,3 +44,42 @@ def level_counts(codebook: Codebook, counts: Mapping[str, Mapping[str, Sequence[
 
 def study_counts(codebook: Codebook) -> pd.DataFrame:
     return level_counts(codebook, {"patients": PATIENT_COUNTS, "experts": EXPERT_COUNTS})
+
+
+def small_codebook(levels: dict[int, str], agree: list[int], disagree: list[int], neutral: list[int] | None = None,
+                   n_items: int = 3, synthetic: bool = False) -> Codebook:
+    scale = {"label": "test scale", "levels": levels, "agree": agree, "disagree": disagree}
+    if neutral:
+        scale["neutral"] = neutral
+    items = {f"Q{k}": {"text": f"Statement number {k} about something rather long to wrap", "short": f"Item {k}",
+                       "scale": "s"} for k in range(1, n_items + 1)}
+    return parse_codebook({
+        "study": {"id": "t", "title": "t", "data": "synthetic" if synthetic else "real"},
+        "scales": {"s": scale},
+        "items": items,
+        "domains": {"all": {"label": "All items", "items": list(items)}},
+        "questionnaires": {
+            "a": {"label": "Group A", "file": "a.csv", "id": "id", "items": list(items)},
+            "b": {"label": "Group B", "file": "b.csv", "id": "id", "items": list(items)},
+        },
+        "comparisons": {"a_vs_b": {"label": "A vs B", "between": "questionnaires", "groups": ["a", "b"],
+                                   "items": list(items)}},
+    })
+
+
+def rendered_texts(plot) -> list[tuple[str, float, float]]:
+    """Every non-empty text the drawn figure shows, with its display position."""
+    import matplotlib.pyplot as plt
+    from matplotlib.text import Text
+
+    fig = plot.draw()
+    try:
+        fig.canvas.draw()
+        out = []
+        for t in fig.findobj(Text):
+            if t.get_text() and t.get_visible():
+                x, y = t.get_window_extent().get_points().mean(axis=0)
+                out.append((t.get_text(), float(x), float(y)))
+        return out
+    finally:
+        plt.close(fig)
