@@ -9,6 +9,7 @@ Cells reach the render's codebook and data through :func:`context`.
 from ._context import ENV_CODEBOOK, ENV_DATA_DIR, ENV_PROJECT_DIR, ReportContext, context, synthetic_notice
 from ._errors import ReportError
 from ._formats import MultiFormat, formats_of, multiformat_markdown
+from ._prose import fmt_int, fmt_n_pct, fmt_pct, fmt_r
 from ._quarto import QuartoInfo, find_quarto
 from ._render import RenderResult, render_report
 
@@ -27,4 +28,8 @@ __all__ = [
     "formats_of",
     "find_quarto",
     "QuartoInfo",
+    "fmt_int",
+    "fmt_pct",
+    "fmt_n_pct",
+    "fmt_r",
 ]

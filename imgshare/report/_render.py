@@ -44,6 +44,10 @@ class RenderResult:
     cache_key: str = ""
     warnings: tuple[str, ...] = field(default=())
 
+    def __iter__(self):
+        """The written files, in format order (so ``for path in render_report(...)`` works)."""
+        return iter(self.outputs.values())
+
 
 def _console_progress() -> Progress:
     from rich.console import Console
