@@ -3,22 +3,41 @@
 Every function takes the cohort (and plain parameters) and returns new frames; nothing here
 rounds, formats or plots. :func:`analyse` runs everything the codebook asks for and
 :func:`results_to_json` / :func:`write_results` serialise the result (schema:
-``docs/results-schema.md``).
+``docs/results-schema.md``); :func:`methods_paragraph` describes what was run.
 """
 
 from ._agreement import domain_agreement, item_agreement, item_level_counts
 from ._common import AnalysisError
+from ._comparisons import GroupComparisons, compare_groups, item_comparisons
 from ._descriptives import categorical_table, descriptive_tables, rounded_percentages
+from ._methods import methods_paragraph
+from ._results import FRAME_NAMES, Results, analyse
 from ._scores import DEFAULT_MIN_ANSWERED, theme_scores
+from ._serialize import SCHEMA, results_to_json, write_results
+from ._themes import CORRELATION_ALPHA, theme_correlation_summary, theme_correlations, theme_reliability
 
 __all__ = [
     "AnalysisError",
+    "CORRELATION_ALPHA",
     "DEFAULT_MIN_ANSWERED",
+    "FRAME_NAMES",
+    "GroupComparisons",
+    "Results",
+    "SCHEMA",
+    "analyse",
     "categorical_table",
+    "compare_groups",
     "descriptive_tables",
     "domain_agreement",
     "item_agreement",
+    "item_comparisons",
     "item_level_counts",
+    "methods_paragraph",
+    "results_to_json",
     "rounded_percentages",
+    "theme_correlation_summary",
+    "theme_correlations",
+    "theme_reliability",
     "theme_scores",
+    "write_results",
 ]

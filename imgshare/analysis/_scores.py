@@ -31,6 +31,16 @@ def required_answers(n_items: int, min_answered: float) -> int:
     return max(1, math.ceil(round(min_answered * n_items, 9)))
 
 
+def score_items(keyed: pd.DataFrame, min_answered: float) -> tuple[np.ndarray, np.ndarray]:
+    """Per row of keyed item codes: (items answered, mean of answered items or NaN by the rule)."""
+    values = keyed.to_numpy(dtype=float)
+    n_answered = (~np.isnan(values)).sum(axis=1).astype("int64")
+    enough = n_answered >= required_answers(keyed.shape[1], min_answered)
+    total = np.where(np.isnan(values), 0.0, values).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return n_answered, np.where(enough, total / n_answered, np.nan)
+
+
 def theme_scores(cohort: Any, questionnaire: str, min_answered: float = DEFAULT_MIN_ANSWERED) -> pd.DataFrame:
     """Each respondent's score on each theme the questionnaire asks.
 
@@ -79,10 +89,7 @@ def theme_scores(cohort: Any, questionnaire: str, min_answered: float = DEFAULT_
         items = cohort.codebook.theme_items(tid, questionnaire)
         if not items:
             continue
-        keyed = keyed_item_frame(cohort, questionnaire, items)
-        n_answered = keyed.notna().sum(axis=1).to_numpy()
-        means = keyed.mean(axis=1, skipna=True).to_numpy(dtype=float)
-        enough = n_answered >= required_answers(len(items), min_answered)
+        n_answered, score = score_items(keyed_item_frame(cohort, questionnaire, items), min_answered)
         parts.append(
             pd.DataFrame(
                 {
@@ -90,8 +97,8 @@ def theme_scores(cohort: Any, questionnaire: str, min_answered: float = DEFAULT_
                     "respondent": frame.index.astype(str),
                     "theme": tid,
                     "n_items": len(items),
-                    "n_answered": n_answered.astype("int64"),
-                    "score": np.where(enough, means, np.nan),
+                    "n_answered": n_answered,
+                    "score": score,
                 }
             )
         )

@@ -1,0 +1,163 @@
+"""The manuscript's statistical-methods paragraph, written from what the analysis actually ran."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+__all__ = ["methods_paragraph"]
+
+_ADJUST_NAMES = {"holm": "Holm's step-down method", "fdr_bh": "the Benjamini-Hochberg false discovery rate",
+                 "bonferroni": "the Bonferroni correction"}
+
+
+def _join(words: list[str]) -> str:
+    words = [w for w in words if w]
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _pct(share: float) -> str:
+    return f"{100 * share:g}%"
+
+
+def _plural(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n} {word if n == 1 else plural or word + 's'}"
+
+
+def _descriptives(results: Any) -> str:
+    cb = results.codebook
+    weighted = [q for q in cb.questionnaires.values() if q.weight]
+    ci = " (with Wilson score 95% confidence intervals)" if results.settings.get("ci") else ""
+    text = (f"Categorical answers are reported as counts and percentages{ci} of the respondents who were asked "
+            "each question and answered it; non-response is reported separately.")
+    if weighted:
+        labels = _join([f"{q.label} (weight column `{q.weight}`)" for q in weighted])
+        text += (f" Percentages for {labels} are weighted; their intervals use Kish's effective sample size, "
+                 "while rank tests, correlations and reliability are unweighted.")
+    scales = {cb.items[i].scale for q in cb.questionnaires.values() for i in q.items}
+    agree = _join([_join([f"\u201c{lv.label}\u201d" for lv in cb.scales[s].levels if lv.code in cb.scales[s].agree])
+                   for s in sorted(scales)])
+    text += (f" Agreement with a statement is the percentage answering {agree}; the agreement of a domain is "
+             "the unweighted mean of its statements' percentages.")
+    return text
+
+
+def _themes(results: Any) -> str:
+    cb = results.codebook
+    if results.theme_scores.empty:
+        return ""
+    reverse = sorted({i for q in cb.questionnaires.values() for i in q.items if cb.items[i].reverse
+                      and any(i in t.items for t in cb.themes.values())})
+    share = results.settings.get("min_answered", 0.5)
+    text = ("Theme scores are the mean of a respondent's item codes"
+            + (f" after reverse-scoring {_plural(len(reverse), 'item')} ({', '.join(reverse)})" if reverse else "")
+            + f"; a score was computed when at least {_pct(share)} of the theme's items were answered and is "
+            "otherwise missing.")
+    if not results.theme_correlations.empty:
+        text += (" Items within each theme were correlated with Spearman's rank correlation (midranks for ties, "
+                 "pairwise-complete cases, two-sided p from the t distribution with n - 2 degrees of freedom, "
+                 "95% confidence intervals by Fisher's z with the Bonett-Wright standard error), counting "
+                 f"correlations significant at alpha = {results.settings.get('correlation_alpha', 0.001):g}.")
+    rel = results.reliability
+    if not rel.empty and rel["alpha"].notna().any():
+        text += (" Internal consistency is Cronbach's alpha on complete cases with Feldt's 95% confidence "
+                 "interval.")
+    return text
+
+
+def _comparisons(results: Any) -> str:
+    tests: pd.DataFrame = results.comparisons
+    if tests.empty:
+        return ""
+    cb = results.codebook
+    ran = tests[tests["statistic"].notna()]
+    mw = ran[ran["test"] == "mann-whitney"]
+    kw = ran[ran["test"] == "kruskal-wallis"]
+    labels = _join([c.label for c in cb.comparisons.values()])
+    parts = [f"Groups were compared ({labels}) on items (codes as answered) and theme scores."]
+    if len(mw):
+        exact = int((mw["p_method"] == "exact").sum())
+        if exact == len(mw):
+            how = "exact p-values, as no test had ties and every test had a group of at most 8"
+        elif exact:
+            how = (f"the normal approximation with tie and continuity corrections, exact p-values for the "
+                   f"{_plural(exact, 'test')} without ties and with a group of at most 8")
+        else:
+            how = "the normal approximation with tie and continuity corrections"
+        parts.append(f"Two groups were compared with the two-sided Mann-Whitney U test ({_plural(len(mw), 'test')}), "
+                     f"using {how}; the effect size is r = z/sqrt(N), with the continuity-corrected z.")
+    if len(kw):
+        parts.append(f"More than two groups were compared with the Kruskal-Wallis H test ({_plural(len(kw), 'test')}; "
+                     "tie-corrected, chi-squared reference distribution); the effect size is "
+                     "epsilon-squared = H/(N - 1).")
+    if len(ran):
+        n_boot = results.settings.get("n_boot")
+        parts.append(f"Effect-size 95% confidence intervals are percentile bootstraps ({n_boot} resamples of each "
+                     "group's answers, fixed seeds).")
+    dropped = int((tests["dropped_groups"].astype(str) != "").sum())
+    if dropped:
+        parts.append(f"Groups without respondents were left out ({_plural(dropped, 'test')} affected).")
+    undefined = tests[tests["statistic"].isna()]
+    if len(undefined):
+        reasons = _join(sorted({str(r) for r in undefined["reason"] if r}))
+        parts.append(f"{_plural(len(undefined), 'test')} could not be computed ({reasons}).")
+    p_adjust = results.settings.get("p_adjust")
+    alpha = results.settings.get("posthoc_alpha", 0.05)
+    if p_adjust:
+        parts.append(f"p-values were adjusted over all {len(ran)} tests with {_ADJUST_NAMES.get(p_adjust, p_adjust)}.")
+    if len(kw):
+        n_post = results.posthoc.groupby(["comparison", "outcome"]).ngroups if not results.posthoc.empty else 0
+        parts.append(f"A Kruskal-Wallis test with {'adjusted ' if p_adjust else ''}p < {alpha:g} was followed by "
+                     f"Dunn's pairwise tests with Holm adjustment ({_plural(n_post, 'test')} followed up).")
+    parts.append(f"Tests are two-sided at alpha = {alpha:g}.")
+    return " ".join(parts)
+
+
+def _software(results: Any) -> str:
+    sw = results.provenance.get("software", {})
+    names = [("Python", "python"), ("imgshare", "imgshare"), ("pandas", "pandas"), ("NumPy", "numpy"),
+             ("SciPy", "scipy")]
+    listed = _join([f"{label} {sw[key]}" for label, key in names if key in sw])
+    return f"Analyses were run with {listed}." if listed else ""
+
+
+def methods_paragraph(results: Any) -> str:
+    """The statistical-analysis paragraph for the manuscript, from what :func:`analyse` ran.
+
+    Parameters
+    ----------
+    results : Results
+        The output of :func:`analyse`.
+
+    Returns
+    -------
+    str
+        Plain Markdown (one paragraph per topic). Labels come from the codebook; a synthetic
+        cohort is said to be synthetic.
+
+    Notes
+    -----
+    Only what was actually run is described: the tests used and how many, exact vs
+    asymptotic p, tie/continuity corrections, effect sizes and their CIs, post-hoc tests and
+    any family-wide adjustment, the theme-score missing-data rule and software versions.
+
+    References
+    ----------
+    Lang TA, Altman DG. Basic statistical reporting for articles published in biomedical
+    journals: the SAMPL guidelines. Int J Nurs Stud 2015;52:5-9.
+
+    Examples
+    --------
+    >>> from imgshare.analysis import analyse
+    >>> from imgshare.analysis._examples import example_cohort
+    >>> "Mann-Whitney U" in methods_paragraph(analyse(example_cohort()))
+    True
+    """
+    paragraphs = [_descriptives(results), _themes(results), _comparisons(results), _software(results)]
+    if results.codebook.study.synthetic:
+        note = results.codebook.study.data_note or "The data are synthetic."
+        paragraphs.append(f"All statistics were computed on a synthetic cohort, not on real responses. {note}")
+    return "\n\n".join(p for p in paragraphs if p) + "\n"

@@ -1,0 +1,203 @@
+"""Run the whole analysis the codebook describes and keep every frame with its provenance."""
+
+from __future__ import annotations
+
+import platform
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..codebook import Codebook
+from ..io import sha256_file
+from ._agreement import domain_agreement, item_agreement, item_level_counts
+from ._comparisons import N_BOOT, POSTHOC_ALPHA, compare_groups, item_comparisons
+from ._descriptives import descriptive_tables
+from ._scores import DEFAULT_MIN_ANSWERED, theme_scores
+from ._themes import CORRELATION_ALPHA, theme_correlation_summary, theme_correlations, theme_reliability
+
+__all__ = ["Results", "analyse", "FRAME_NAMES"]
+
+#: Frame names in output order (each is ``<name>.csv`` and ``frames.<name>`` in results.json).
+FRAME_NAMES = (
+    "flow", "descriptives", "item_levels", "item_agreement", "domain_agreement", "theme_scores",
+    "theme_correlations", "theme_correlation_summary", "reliability", "comparisons", "comparison_groups",
+    "posthoc", "item_tests",
+)
+
+
+@dataclass(frozen=True)
+class Results:
+    """Everything :func:`analyse` computed, unrounded, with the settings and provenance.
+
+    Frames (see docs/results-schema.md for their columns): ``flow``, ``descriptives``,
+    ``item_levels``, ``item_agreement``, ``domain_agreement``, ``theme_scores``,
+    ``theme_correlations``, ``theme_correlation_summary``, ``reliability``, ``comparisons``,
+    ``comparison_groups``, ``posthoc``, ``item_tests``.
+    """
+
+    codebook: Codebook
+    flow: pd.DataFrame
+    descriptives: pd.DataFrame
+    item_levels: pd.DataFrame
+    item_agreement: pd.DataFrame
+    domain_agreement: pd.DataFrame
+    theme_scores: pd.DataFrame
+    theme_correlations: pd.DataFrame
+    theme_correlation_summary: pd.DataFrame
+    reliability: pd.DataFrame
+    comparisons: pd.DataFrame
+    comparison_groups: pd.DataFrame
+    posthoc: pd.DataFrame
+    item_tests: pd.DataFrame
+    warnings: tuple[str, ...] = ()
+    settings: Mapping[str, Any] = field(default_factory=dict)
+    provenance: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def synthetic(self) -> bool:
+        return self.codebook.study.synthetic
+
+    def frames(self) -> dict[str, pd.DataFrame]:
+        """The result frames by name, in output order."""
+        return {name: getattr(self, name) for name in FRAME_NAMES}
+
+
+def _version(dist: str) -> str:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def software_versions() -> dict[str, str]:
+    """Versions of the software that computed the results."""
+    from .. import __version__
+
+    return {
+        "python": platform.python_version(),
+        "imgshare": __version__,
+        "pandas": pd.__version__,
+        "numpy": _version("numpy"),
+        "scipy": _version("scipy"),
+    }
+
+
+def _file_entry(path: Path | str | None, base: Path) -> dict[str, Any]:
+    """File name (relative to the codebook folder when inside it) and SHA-256, or why there is none."""
+    if path is None:
+        return {"file": None, "sha256": None, "reason": "no file"}
+    path = Path(path)
+    try:
+        shown = path.resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        shown = path.name
+    if not path.is_file():
+        return {"file": shown, "sha256": None, "reason": "file not found when the results were computed"}
+    return {"file": shown, "sha256": sha256_file(path), "reason": ""}
+
+
+def provenance(cohort: Any) -> dict[str, Any]:
+    """Codebook and data-file hashes and software versions (no absolute paths, no clock)."""
+    cb = cohort.codebook
+    base = Path(cb.base_dir)
+    source = Path(cb.source)
+    codebook = _file_entry(source if source.is_absolute() or source.is_file() else None, base)
+    if codebook["reason"] == "no file":
+        codebook = {"file": source.name, "sha256": None, "reason": "codebook was not read from a file"}
+    files = dict(cohort.files)
+    return {
+        "codebook": codebook,
+        "data": {qid: _file_entry(files.get(qid), base) for qid in cb.questionnaires},
+        "software": software_versions(),
+    }
+
+
+def _analysis_warnings(comparisons: pd.DataFrame, groups: pd.DataFrame) -> list[str]:
+    out = []
+    for row in groups[~groups["included"]].itertuples(index=False):
+        out.append(f"comparison '{row.comparison}', {row.outcome_kind} '{row.outcome}': group "
+                   f"'{row.group_label}' left out ({row.reason})")
+    for row in comparisons[comparisons["reason"].astype(str) != ""].itertuples(index=False):
+        out.append(f"comparison '{row.comparison}', {row.outcome_kind} '{row.outcome}': {row.reason}")
+    return out
+
+
+def analyse(
+    cohort: Any, *, p_adjust: str | None = None, ci: bool = True, min_answered: float = DEFAULT_MIN_ANSWERED
+) -> Results:
+    """Compute every table and test the codebook calls for.
+
+    Parameters
+    ----------
+    cohort : Cohort
+        The analysed cohort (:func:`imgshare.cohort.build_cohort`).
+    p_adjust : {None, "holm", "fdr_bh", "bonferroni"}, default None
+        Family-wide adjustment over all codebook comparisons (adds ``p_adj``).
+    ci : bool, default True
+        Wilson 95% intervals on the descriptive tables.
+    min_answered : float, default 0.5
+        Share of a theme's items a respondent must answer to get a theme score.
+
+    Returns
+    -------
+    Results
+        All frames plus flow, warnings, settings and provenance (SHA-256 of the codebook and
+        each data file, software versions).
+
+    Notes
+    -----
+    Composition only: see :func:`categorical_table`, :func:`item_agreement`,
+    :func:`theme_scores`, :func:`theme_correlations`, :func:`theme_reliability` and
+    :func:`compare_groups` for the statistics. ``item_tests`` runs :func:`item_comparisons`
+    for every codebook comparison (exploratory, outside the ``p_adjust`` family).
+
+    References
+    ----------
+    See the functions above.
+
+    Examples
+    --------
+    >>> from imgshare.analysis._examples import example_cohort
+    >>> res = analyse(example_cohort())
+    >>> sorted(res.frames())[:3], res.synthetic
+    (['comparison_groups', 'comparisons', 'descriptives'], True)
+    """
+    agreement = item_agreement(cohort)
+    correlations = theme_correlations(cohort)
+    compared = compare_groups(cohort, p_adjust=p_adjust, min_answered=min_answered)
+    item_parts = [item_comparisons(cohort, cid).tests for cid in cohort.codebook.comparisons]
+    item_tests = pd.concat(item_parts, ignore_index=True) if item_parts else compared.tests.iloc[0:0]
+    scores = [theme_scores(cohort, qid, min_answered) for qid in cohort.codebook.questionnaires]
+    settings = {
+        "p_adjust": p_adjust,
+        "ci": ci,
+        "ci_level": 0.95,
+        "min_answered": min_answered,
+        "correlation_alpha": CORRELATION_ALPHA,
+        "posthoc_alpha": POSTHOC_ALPHA,
+        "posthoc_p_adjust": "holm",
+        "n_boot": N_BOOT,
+    }
+    return Results(
+        codebook=cohort.codebook,
+        flow=cohort.flow.copy(),
+        descriptives=descriptive_tables(cohort, ci=ci),
+        item_levels=item_level_counts(cohort),
+        item_agreement=agreement,
+        domain_agreement=domain_agreement(cohort, agreement),
+        theme_scores=pd.concat(scores, ignore_index=True),
+        theme_correlations=correlations,
+        theme_correlation_summary=theme_correlation_summary(cohort, correlations=correlations),
+        reliability=theme_reliability(cohort),
+        comparisons=compared.tests,
+        comparison_groups=compared.groups,
+        posthoc=compared.posthoc,
+        item_tests=item_tests,
+        warnings=tuple(cohort.warnings) + tuple(_analysis_warnings(compared.tests, compared.groups)),
+        settings=settings,
+        provenance=provenance(cohort),
+    )
