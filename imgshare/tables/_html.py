@@ -90,6 +90,7 @@ def _journal_style(gt: GT) -> GT:
         row_group_font_weight="bold",
         row_group_padding="3px",
         stub_border_style="none",
+        stub_row_group_border_style="none",
         data_row_padding="2px",
         source_notes_font_size="85%",
         source_notes_padding="2px",
