@@ -8,6 +8,7 @@ data (GRIM-style: can a count out of the printed denominator print as the printe
 """
 
 from ._check import CHECK_COLUMNS, VERDICTS, check, exit_status, reproduced, run_check, summary_line
+from ._consistency import FINDING_COLUMNS, consistency
 from ._published import (
     Document,
     NotRecorded,
@@ -18,17 +19,22 @@ from ._published import (
     parse_published,
 )
 from ._render import render, to_json, to_markdown, to_text
+from ._report import AuditTables, audit_tables
 from ._resolve import resolve, unresolved
 
 __all__ = [
+    "AuditTables",
     "CHECK_COLUMNS",
+    "FINDING_COLUMNS",
     "VERDICTS",
     "Document",
     "NotRecorded",
     "Published",
     "PublishedError",
     "PublishedValue",
+    "audit_tables",
     "check",
+    "consistency",
     "exit_status",
     "load_published",
     "parse_published",

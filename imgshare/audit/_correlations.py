@@ -59,7 +59,7 @@ def theme_pairs(cohort, questionnaire: str, theme: str) -> pd.DataFrame:
     ...     "questionnaires": {"q": {"file": "q.csv", "id": "rid", "items": ["A", "B"]}}})
     >>> frame = pd.DataFrame({"A": [1, 2, 3, 3], "B": [1, 2, 2, 3]}, dtype="Int64")
     >>> theme_pairs(SimpleNamespace(codebook=cb, responses={"q": frame}), "q", "t")["rho"].round(3).tolist()
-    [0.949]
+    [0.833]
     """
     items = cohort.codebook.theme_items(theme, questionnaire)
     frame = cohort.responses[questionnaire]
