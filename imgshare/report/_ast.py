@@ -194,7 +194,15 @@ def _table(div: dict, fmt: str, numbers: Mapping[str, str]) -> list:
     body = [b for b in content if b is not caption_div]
     caption = _caption_blocks(caption_div["c"][1]) if caption_div else []
     if fmt == "pdf":
-        return [{"t": "Figure", "c": [_attr(attr[0]), [None, [{"t": "Plain", "c": caption}]], body]}]
+        # Written as raw Typst around pandoc-rendered caption and body: pandoc's own figure would
+        # let Typst guess the kind from the body, and a body without a table would become a "Figure".
+        return [
+            {"t": "RawBlock", "c": ["typst", "#figure(kind: table, supplement: [Table], caption: ["]},
+            {"t": "Plain", "c": caption},
+            {"t": "RawBlock", "c": ["typst", "], ["]},
+            *body,
+            {"t": "RawBlock", "c": ["typst", f"]) <{attr[0]}>"]},
+        ]
     full = _prefix("Table", numbers[attr[0]], fmt) + caption
     if fmt == "docx":
         table = next((b for b in body if b["t"] == "Table"), None)
