@@ -55,7 +55,7 @@ def _judge(v: PublishedValue, x: float) -> tuple[str, str]:
         return MATCH_TRUNCATED, f"rounds to {_prints(x, d)}; printed value is the truncation"
     if v.kind in COUNT_KINDS and float(x).is_integer():
         diff = x - v.value
-        return MISMATCH, f"computed {x:g} ({diff:+g})"
+        return MISMATCH, f"computed {x:g}, {diff:+g} against the printed value"
     return MISMATCH, f"computed {x:.{d + 3}f} prints as {_prints(x, d)}"
 
 

@@ -1,9 +1,10 @@
 """Compute, from an analysed cohort, the quantity a published value measures.
 
 Counts, percentages and the participant flow come straight from the cohort (contract:
-``Cohort.responses`` / ``Cohort.flow``); domain means from
-:func:`imgshare.analysis.domain_agreement`; correlations from :mod:`._correlations`.
-Nothing here rounds.
+``Cohort.responses`` / ``Cohort.flow``); domain means and within-theme correlations from the
+analysis layer (:func:`imgshare.analysis.domain_agreement`,
+:func:`~imgshare.analysis.theme_correlations`, :func:`~imgshare.analysis.theme_correlation_summary`),
+so the audit checks the numbers the report prints. Nothing here rounds.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ._correlations import theme_pairs
+from ..analysis import domain_agreement, theme_correlation_summary, theme_correlations
 from ._published import PublishedValue
 
 __all__ = ["Computed", "Context", "compute"]
@@ -41,21 +42,22 @@ class Context:
 
     def __init__(self, cohort) -> None:
         self.cohort = cohort
-        self._pairs: dict[tuple[str, str], pd.DataFrame] = {}
-        self._domains: pd.DataFrame | None = None
+        self._frames: dict[str, pd.DataFrame] = {}
 
-    def pairs(self, questionnaire: str, theme: str) -> pd.DataFrame:
-        key = (questionnaire, theme)
-        if key not in self._pairs:
-            self._pairs[key] = theme_pairs(self.cohort, questionnaire, theme)
-        return self._pairs[key]
+    def _frame(self, name: str, make) -> pd.DataFrame:
+        if name not in self._frames:
+            self._frames[name] = make()
+        return self._frames[name]
+
+    def correlations(self) -> pd.DataFrame:
+        return self._frame("correlations", lambda: theme_correlations(self.cohort))
+
+    def correlation_summary(self) -> pd.DataFrame:
+        return self._frame("summary", lambda: theme_correlation_summary(self.cohort,
+                                                                        correlations=self.correlations()))
 
     def domains(self) -> pd.DataFrame:
-        if self._domains is None:
-            from ..analysis import domain_agreement  # the analysis layer owns domain means
-
-            self._domains = domain_agreement(self.cohort)
-        return self._domains
+        return self._frame("domains", lambda: domain_agreement(self.cohort))
 
 
 def _codes(frame: pd.DataFrame, column: str) -> np.ndarray:
@@ -135,7 +137,7 @@ def _flow(v: PublishedValue, cohort) -> Computed:
         return _not(f"the participant flow has no rows for '{absent[0]}'")
     n = _flow_n(v, flow, cohort.codebook, v.stage, v.exclusion)
     if v.kind == "flow":
-        return Computed(float(n), detail=f"{v.stage}")
+        return Computed(float(n), detail=f"participant flow, {v.stage}")
     total = _flow_n(v, flow, cohort.codebook, v.of_stage, None)
     if total == 0:
         return _not(f"no respondents at stage '{v.of_stage}'")
@@ -143,27 +145,32 @@ def _flow(v: PublishedValue, cohort) -> Computed:
 
 
 def _correlation(v: PublishedValue, ctx: Context) -> Computed:
+    """Spearman's rho of the theme's items (keyed codes, as the analysis layer correlates them)."""
     qid = v.questionnaire[0]
     if qid not in ctx.cohort.responses:
         return _not(f"the cohort has no responses for '{qid}'")
-    pairs = ctx.pairs(qid, v.theme)
+    pairs = ctx.correlations()
+    pairs = pairs[(pairs["questionnaire"] == qid) & (pairs["theme"] == v.theme)]
     if v.items:
         a, b = v.items
-        pairs = pairs[((pairs.item_a == a) & (pairs.item_b == b)) | ((pairs.item_a == b) & (pairs.item_b == a))]
+        pairs = pairs[((pairs.item1 == a) & (pairs.item2 == b)) | ((pairs.item1 == b) & (pairs.item2 == a))]
     undefined = pairs[pairs["rho"].isna()]
+    if pairs.empty:
+        return _not(f"no correlation of theme '{v.theme}' in '{qid}'")
     if len(undefined):
         row = undefined.iloc[0]
-        return _not(f"rho({row.item_a}, {row.item_b}) is undefined: {row.reason}")
-    detail = f"{len(pairs)} pair(s), n={int(pairs['n'].min())}" + (
-        "" if pairs["n"].nunique() == 1 else f"-{int(pairs['n'].max())}")
+        return _not(f"rho({row.item1}, {row.item2}) is undefined: {row.reason}")
+    n_lo, n_hi = int(pairs["n"].min()), int(pairs["n"].max())
+    detail = f"{len(pairs)} pair(s), n={n_lo}" + ("" if n_lo == n_hi else f"-{n_hi}")
+    if v.items:
+        row = pairs.iloc[0]
+        return Computed(float(row.p if v.kind == "significant" else row.rho), detail=detail)
+    summary = ctx.correlation_summary()
+    row = summary[(summary["questionnaire"] == qid) & (summary["theme"] == v.theme)].iloc[0]
+    column = {"significant": "p_max", "spearman_min": "rho_min", "spearman_max": "rho_max"}.get(v.kind, "rho")
     if v.kind == "significant":
-        worst = pairs.loc[pairs["p"].idxmax()]
-        return Computed(float(worst.p), detail=f"largest p over {len(pairs)} pair(s): {worst.item_a}-{worst.item_b}")
-    if v.kind == "spearman_min":
-        return Computed(float(pairs["rho"].min()), detail=detail)
-    if v.kind == "spearman_max":
-        return Computed(float(pairs["rho"].max()), detail=detail)
-    return Computed(float(pairs["rho"].iloc[0]), detail=detail)
+        detail = f"largest p over {detail}"
+    return Computed(float(row[column]), detail=detail)
 
 
 def _domain_mean(v: PublishedValue, ctx: Context) -> Computed:

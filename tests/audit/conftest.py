@@ -33,6 +33,11 @@ def study_codebook():
 
 
 @pytest.fixture(scope="session")
+def mini_dir() -> Path:
+    return MINI
+
+
+@pytest.fixture(scope="session")
 def mini_codebook():
     return load_codebook(MINI / "codebook.yml")
 
