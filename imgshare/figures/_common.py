@@ -82,7 +82,7 @@ def format_n(n: float) -> str:
 
 
 def n_suffix(n: float) -> str:
-    return f"{_NBSP}(n{_NBSP}={_NBSP}{format_n(n)})"
+    return f" (n{_NBSP}={_NBSP}{format_n(n)})"
 
 
 def format_pct(value: float, digits: int) -> str:

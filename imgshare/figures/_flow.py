@@ -31,8 +31,8 @@ __all__ = ["flow_layout", "participant_flow_plot", "FLOW_COLUMNS"]
 FLOW_COLUMNS = ("questionnaire", "stage", "reason", "n")
 STAGES = ("received", "excluded", "analysed")
 # Geometry in data units: a column per questionnaire is 1 wide; a text line is 1 high.
-_MAIN = (0.04, 0.42)
-_SIDE = (0.51, 0.99)
+_MAIN = (0.05, 0.39)
+_SIDE = (0.47, 0.99)
 _PAD = 0.5
 _GAP = 1.0
 
@@ -69,7 +69,7 @@ def _check(flow: pd.DataFrame, codebook: Codebook) -> list[str]:
     return order
 
 
-def flow_layout(flow: pd.DataFrame, codebook: Codebook, *, wrap: int | None = 28) -> tuple[pd.DataFrame, pd.DataFrame]:
+def flow_layout(flow: pd.DataFrame, codebook: Codebook, *, wrap: int | None = 32) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Boxes and arrows of the participant flow diagram, in data coordinates.
 
     Parameters
@@ -138,7 +138,7 @@ def participant_flow_plot(
     flow: pd.DataFrame,
     codebook: Codebook,
     *,
-    wrap: int | None = 28,
+    wrap: int | None = 32,
     title: str | None = None,
     caption: str | None = None,
     base_size: float = 8.0,

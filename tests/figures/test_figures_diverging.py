@@ -112,7 +112,7 @@ def test_omit_drops_neutral_and_keeps_percentages_of_all_answering(counts, study
 def test_n_is_shown_only_for_items_with_missing_answers(counts, study_cb):
     seg = diverging_data(counts, study_cb, "patients", BENEFITS, wrap=None).drop_duplicates("item")
     labels = dict(zip(seg["item"], seg["item_label"], strict=True))
-    assert labels["C1"] == "Talk with their clinician\u00a0(n\u00a0=\u00a0274)"
+    assert labels["C1"] == "Talk with their clinician (n\u00a0=\u00a0274)"
     assert labels["K1"] == "Understand health information"
     always = diverging_data(counts, study_cb, "patients", ["K1"], show_n="always", wrap=None)
     assert always["item_label"].iloc[0].endswith("(n\u00a0=\u00a0282)")

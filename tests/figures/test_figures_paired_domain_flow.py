@@ -84,7 +84,7 @@ def test_paired_prints_each_items_p_and_effect(counts, study_cb, tests_frame):
 def test_paired_shows_n_beside_the_group_with_missing_answers(counts, study_cb):
     seg = paired_data(counts, study_cb, "patients_vs_experts", ["C1", "K1"])
     labels = set(seg.loc[seg["item"] == "C1", "group_label"])
-    assert labels == {"Patients\u00a0(n\u00a0=\u00a0274)", "Clinical experts"}
+    assert labels == {"Patients (n\u00a0=\u00a0274)", "Clinical experts"}
     assert set(seg.loc[seg["item"] == "K1", "group_label"]) == {"Patients", "Clinical experts"}
 
 
@@ -156,7 +156,7 @@ def test_flow_boxes_hold_the_counts(flow, study_cb):
     assert by.loc[("experts", "analysed"), "text"] == "Analysed\n(n = 121)"
     excluded = by.loc[("experts", "excluded"), "text"]
     assert excluded.startswith("Excluded (n = 10)")
-    assert "Item non-response\u00a0(n\u00a0=\u00a07)" in excluded and "Not eligible\u00a0(n\u00a0=\u00a03)" in excluded
+    assert "Item non-response (n\u00a0=\u00a07)" in excluded and "Not eligible (n\u00a0=\u00a03)" in excluded
     assert len(arrows) == 4
 
 
