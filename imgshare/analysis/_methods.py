@@ -12,11 +12,11 @@ _ADJUST_NAMES = {"holm": "Holm's step-down method", "fdr_bh": "the Benjamini-Hoc
                  "bonferroni": "the Bonferroni correction"}
 
 
-def _join(words: list[str]) -> str:
+def _join(words: list[str], last: str = "and") -> str:
     words = [w for w in words if w]
     if len(words) <= 1:
         return "".join(words)
-    return ", ".join(words[:-1]) + " and " + words[-1]
+    return ", ".join(words[:-1]) + f" {last} " + words[-1]
 
 
 def _pct(share: float) -> str:
@@ -37,9 +37,12 @@ def _descriptives(results: Any) -> str:
         labels = _join([f"{q.label} (weight column `{q.weight}`)" for q in weighted])
         text += (f" Percentages for {labels} are weighted; their intervals use Kish's effective sample size, "
                  "while rank tests, correlations and reliability are unweighted.")
-    scales = {cb.items[i].scale for q in cb.questionnaires.values() for i in q.items}
-    agree = _join([_join([f"\u201c{lv.label}\u201d" for lv in cb.scales[s].levels if lv.code in cb.scales[s].agree])
-                   for s in sorted(scales)])
+    scales = [cb.scales[s] for s in sorted({cb.items[i].scale for q in cb.questionnaires.values() for i in q.items})]
+    agree = "; ".join(
+        _join([f"\u201c{lv.label}\u201d" for lv in sc.levels if lv.code in sc.agree], "or")
+        + (f" on the {sc.label} scale" if len(scales) > 1 else "")
+        for sc in scales
+    )
     text += (f" Agreement with a statement is the percentage answering {agree}; the agreement of a domain is "
              "the unweighted mean of its statements' percentages.")
     return text
