@@ -135,7 +135,7 @@ def tbl_comparisons(tests: pd.DataFrame, group_ranks: pd.DataFrame, codebook: Co
         col = f"group_{j}"
         group_cols.append(col)
         name = group_label(codebook, comparison, g)
-        labels[col] = f"{name} (n = {fmt_count(ns[0])})" if same_n else name
+        labels[col] = f"{name} (n\u00a0=\u00a0{fmt_count(ns[0])})" if same_n else name
         cells = []
         for o in part["outcome"]:
             if o not in gr.index or is_missing(gr.loc[o, "mean_rank"]):

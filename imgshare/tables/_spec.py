@@ -310,6 +310,10 @@ def _mark(i: int) -> str:
     return letters[i] if i < 26 else _mark(i // 26 - 1) + letters[i % 26]
 
 
+_SPACE_RUN = re.compile(r"[ \t\n\r\f\v]+")
+
+
 def _clean(text: Any) -> str:
     # A cell is one line of text in every output format; stray newlines would break pipe tables.
-    return " ".join(str(text).split()) if text is not None else ""
+    # No-break spaces are kept: they are how a builder says "do not wrap here".
+    return _SPACE_RUN.sub(" ", str(text)).strip(" ") if text is not None else ""

@@ -86,7 +86,8 @@ def to_typst(spec: TableSpec) -> str:
     names = [p.name for p in plans]
     n_cols = len(names)
     has_fr = any(p.wraps for p in plans)
-    widths = [f"{max(1, min(p.width, 40))}fr" if p.wraps and has_fr else "auto" for p in plans]
+    # Text columns share the free width in proportion to their (capped) natural width.
+    widths = [f"{max(1, round(min(p.width, 30)))}fr" if p.wraps and has_fr else "auto" for p in plans]
     aligns = [p.align for p in plans]
 
     lines: list[str] = [

@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from imgshare.codebook import load_codebook
+from tables.tabdata import categorical_frame, level_counts
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 UPDATE_ENV = "IMGSHARE_UPDATE_SNAPSHOTS"
@@ -27,23 +28,6 @@ def codebook(study_codebook_path):
 @pytest.fixture(scope="session")
 def second_codebook(second_codebook_path):
     return load_codebook(second_codebook_path)
-
-
-def categorical_frame(questionnaire: str, variable: str, labels, counts, missing: int = 0) -> pd.DataFrame:
-    """A frame as ``imgshare.analysis.categorical_table`` returns it."""
-    denominator = sum(counts)
-    return pd.DataFrame({
-        "questionnaire": questionnaire,
-        "variable": variable,
-        "level": list(range(1, len(counts) + 1)),
-        "label": list(labels),
-        "missing_level": False,
-        "n": list(counts),
-        "denominator": denominator,
-        "pct": [100.0 * n / denominator for n in counts],
-        "missing": missing,
-        "not_asked": 0,
-    })
 
 
 @pytest.fixture
@@ -62,17 +46,6 @@ def experience_frames() -> dict[str, pd.DataFrame]:
         "had_imaging": categorical_frame("patients", "had_imaging", yn, [267, 14, 1]),
         "saw_images": categorical_frame("patients", "saw_images", yn, [217, 41, 9]),
     }
-
-
-def level_counts(questionnaire: str, item: str, counts) -> pd.DataFrame:
-    """Rows as ``imgshare.analysis.item_level_counts`` returns them, for a 5-point item."""
-    labels = ["Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree"]
-    cats = ["disagree", "disagree", "neutral", "agree", "agree"]
-    total = sum(counts)
-    return pd.DataFrame({
-        "questionnaire": questionnaire, "item": item, "level": [1, 2, 3, 4, 5], "label": labels,
-        "category": cats, "n": list(counts), "item_n": total, "pct": [100.0 * n / total for n in counts],
-    })
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ import zipfile
 
 import pandas as pd
 import pypandoc
-import pytest
 import typst
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
