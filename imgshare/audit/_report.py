@@ -13,6 +13,18 @@ _COLUMNS = ["id", "source", "printed", "published", "decimals", "percent_sign", 
             "expected", "note"]
 _KIND_ORDER = ("table", "text")
 _KIND_NAMES = {"table": "tables", "text": "text"}
+#: (singular, plural) names of the consistency problems, for the summary.
+_PROBLEM_NAMES = {
+    "grim": ("percentage impossible for its denominator", "percentages impossible for their denominator"),
+    "n_vs_percent": ("percentage contradicting its printed n", "percentages contradicting their printed n"),
+    "block_sum": ("block of counts not adding up to its total", "blocks of counts not adding up to their total"),
+    "block_percent_sum": ("block of percentages not summing to 100", "blocks of percentages not summing to 100"),
+    "significance": ("significance claim the printed R cannot support",
+                     "significance claims the printed R cannot support"),
+    "repeat": ("number printed twice with different values", "numbers printed twice with different values"),
+    "grim_mean": ("mean impossible for its item count and denominator",
+                  "means impossible for their item count and denominator"),
+}
 
 
 @dataclass(frozen=True)
@@ -60,11 +72,11 @@ def _check_sentences(check_frame: pd.DataFrame, kinds: list[str]) -> list[str]:
     unexpected = mismatch[~mismatch["expected"].astype(bool)]
     if len(unexpected):
         by_kind = unexpected.groupby("kind", sort=True).size()
-        out.append("Unexpected mismatches: " + _join([f"{n} {k}" for k, n in by_kind.items()]) + ".")
+        out.append("Unexpected mismatches by kind of value: "
+                   + _join([f"{n} {k}" for k, n in by_kind.items()]) + ".")
     if synthetic:
-        out.append("The cohort is synthetic, generated to reproduce the published counts, so agreement shows "
-                   "that the pipeline computes what the paper printed, not that the study's own data were "
-                   "re-analysed.")
+        out.append("The cohort is synthetic, not the study's data: agreement shows that the pipeline computes "
+                   "what the paper printed, not that the study's data were re-analysed.")
     return out
 
 
@@ -73,12 +85,7 @@ def _finding_sentences(findings: pd.DataFrame) -> list[str]:
     out = []
     if len(problems):
         by_check = problems.groupby("check", sort=False).size()
-        names = {"grim": "impossible for their denominator", "n_vs_percent": "contradicting their printed n",
-                 "block_sum": "table blocks not adding up", "block_percent_sum": "percentage blocks not summing "
-                 "to 100", "significance": "significance claims contradicted by the printed R",
-                 "repeat": "numbers printed twice that disagree", "grim_mean": "means impossible for their "
-                 "item count and denominator"}
-        parts = [f"{n} {names.get(c, c)}" for c, n in by_check.items()]
+        parts = [f"{n} {_PROBLEM_NAMES.get(c, (c, c))[n != 1]}" for c, n in by_check.items()]
         out.append(f"Checked against each other without data, the printed numbers show "
                    f"{_plural(len(problems), 'problem')}: {_join(parts)}.")
     else:
@@ -87,10 +94,10 @@ def _finding_sentences(findings: pd.DataFrame) -> list[str]:
     conv = findings[findings["check"] == "convention"]
     if len(conv):
         groups = conv.groupby("finding", sort=False)["subject"].apply(list)
-        described = [f"{', '.join(subjects)} {kind}" for kind, subjects in groups.items()]
-        verb = "fits" if len(trunc) == 1 else "fit"
-        out.append(f"{_plural(len(trunc), 'percentage')} {verb} the printed n only if truncated, not rounded; "
-                   f"by source, percentages are {'; '.join(described)}.")
+        described = [f"{kind} in {_join(list(subjects))}" for kind, subjects in groups.items()]
+        verb = "fits its" if len(trunc) == 1 else "fit their"
+        out.append(f"{_plural(len(trunc), 'printed percentage')} {verb} printed n only when read as "
+                   f"truncated rather than rounded; the percentages are {'; '.join(described)}.")
     return out
 
 
