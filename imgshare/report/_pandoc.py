@@ -19,8 +19,14 @@ from ._errors import ReportError
 __all__ = ["pandoc_path", "markdown_to_ast", "write_format", "compile_typst", "RESOURCES"]
 
 RESOURCES = Path(__file__).parent / "resources"
-#: Fixed PDF creation time unless SOURCE_DATE_EPOCH says otherwise: identical input, identical PDF.
-_EPOCH_DEFAULT = 0
+#: Timestamp written into PDF and DOCX unless SOURCE_DATE_EPOCH says otherwise, so identical input
+#: gives identical files: 1980-01-01, the earliest date a ZIP (DOCX) entry can carry.
+_EPOCH_DEFAULT = 315532800
+
+
+def source_date_epoch() -> int:
+    value = os.environ.get("SOURCE_DATE_EPOCH", "")
+    return int(value) if value.isdigit() else _EPOCH_DEFAULT
 
 
 def pandoc_path() -> str:
@@ -35,7 +41,9 @@ def pandoc_path() -> str:
 
 
 def _run_pandoc(args: Sequence[str], stdin: str, what: str, cwd: Path) -> str:
-    proc = subprocess.run([pandoc_path(), *args], input=stdin.encode("utf-8"), capture_output=True, cwd=cwd)
+    env = {**os.environ, "SOURCE_DATE_EPOCH": str(source_date_epoch())}
+    proc = subprocess.run([pandoc_path(), *args], input=stdin.encode("utf-8"), capture_output=True, cwd=cwd,
+                          env=env)
     if proc.returncode != 0:
         err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
         raise ReportError(f"pandoc failed while {what}: {err[0] if err else 'exit status ' + str(proc.returncode)}",
@@ -94,8 +102,7 @@ def compile_typst(source: Path, out: Path, root: Path) -> Path:
     """Compile Typst to PDF with the typst wheel's embedded fonts only (no system fonts)."""
     import typst
 
-    epoch = int(os.environ.get("SOURCE_DATE_EPOCH", _EPOCH_DEFAULT))
-    stamp = _dt.datetime.fromtimestamp(epoch, tz=_dt.timezone.utc)
+    stamp = _dt.datetime.fromtimestamp(source_date_epoch(), tz=_dt.timezone.utc)
     try:
         typst.compile(str(source), output=str(out), root=str(root), font_paths=[], ignore_system_fonts=True,
                       timestamp=stamp)
