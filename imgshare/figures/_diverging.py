@@ -348,7 +348,8 @@ def diverging_likert(
         + guides(fill=guide_legend(nrow=legend_rows or (1 if len(shown) <= 5 else 2), byrow=True))
         + labs(x="Respondents (%)", title=title, caption=default_caption(codebook, caption))
         + theme_journal(base_size)
-        + theme(panel_grid_major_y=element_blank(), axis_title_y=element_blank())
+        + theme(panel_grid_major_y=element_blank(), axis_title_y=element_blank(),
+                axis_text_y=element_text(margin={"r": 6, "units": "pt"}))
     )
     if not side.empty:
         neutral_label = wrap_text(" / ".join(lv.label for lv in scale.levels if lv.code in scale.neutral), 14)
