@@ -155,3 +155,11 @@ def test_same_sources_give_byte_identical_files(rendered, tmp_path):
     again = render_report(rendered["project"], out_dir=tmp_path / "again", quiet=True, use_cache=False).outputs
     for fmt in ("html", "pdf", "docx"):
         assert again[fmt].read_bytes() == rendered[fmt].read_bytes(), fmt
+
+
+def test_default_progress_is_printed_to_stderr_with_each_stage(project, capsys):
+    result = render_report(project, formats="html")
+    err = capsys.readouterr().err
+    for stage in ("include", "execute", "render", "write"):
+        assert stage in err
+    assert list(result) == [result.outputs["html"]]  # iterating a result gives the written files
