@@ -178,3 +178,15 @@ def test_a_weighted_questionnaire_is_left_out_of_grim(problems_published, mini_c
     weighted = dataclasses.replace(mini_codebook, questionnaires={"people": q})
     frame = consistency(problems_published, weighted)
     assert not frame["check"].isin(["grim", "n_vs_percent"]).any()
+
+
+def test_every_expected_mismatch_in_the_study_file_follows_from_a_paper_problem(study_published, paper):
+    problems = paper[paper["severity"] == "problem"]
+    implicated = set()
+    for subject in problems["subject"]:
+        implicated |= {part.strip() for side in subject.split(" vs ") for part in side.split(" + ")}
+    for ident in list(implicated):
+        entry = study_published.by_id.get(ident)
+        implicated |= set(entry.n) if entry is not None else set()
+    expected = {v.id for v in study_published.values if v.expected == "mismatch"}
+    assert expected <= implicated
