@@ -143,9 +143,12 @@ def diverging_data(
 
     Examples
     --------
-    >>> from imgshare.codebook import load_codebook
-    >>> cb = load_codebook("data/codebook.yml")  # doctest: +SKIP
-    >>> seg = diverging_data(counts, cb, "patients", cb.domains["benefits"].items)  # doctest: +SKIP
+    >>> from imgshare.analysis import item_level_counts
+    >>> from imgshare.analysis._examples import example_cohort
+    >>> cohort = example_cohort()
+    >>> seg = diverging_data(item_level_counts(cohort), cohort.codebook, "q", ["A2"])
+    >>> seg[["level", "xmin", "xmax"]].to_numpy().tolist()
+    [[1.0, -50.0, -50.0], [2.0, -50.0, -25.0], [3.0, -25.0, 25.0], [4.0, 25.0, 50.0], [5.0, 50.0, 50.0]]
     """
     require_choice(order, ORDERS, "order")
     require_choice(neutral, NEUTRALS, "neutral")
@@ -299,8 +302,12 @@ def diverging_likert(
 
     Examples
     --------
-    >>> p = diverging_likert(counts, cb, "patients", cb.domains["risks"].items)  # doctest: +SKIP
-    >>> save_figure(p, "out/fig3", 175, 80)  # doctest: +SKIP
+    >>> from imgshare.analysis import item_level_counts
+    >>> from imgshare.analysis._examples import example_cohort
+    >>> cohort = example_cohort()
+    >>> plot = diverging_likert(item_level_counts(cohort), cohort.codebook, "q", neutral="side")
+    >>> type(plot).__name__
+    'ggplot'
     """
     seg = diverging_data(level_counts, codebook, questionnaire, items, order=order, neutral=neutral,
                          wrap=wrap, label=label, show_n=show_n, n_total=n_total)

@@ -70,6 +70,14 @@ def domain_agreement_data(
     DataFrame
         questionnaire, domain, value (unrounded mean %), n_items, domain_label (with the item
         count when it is the same for every questionnaire), group_label.
+
+    Examples
+    --------
+    >>> from imgshare.analysis import domain_agreement
+    >>> from imgshare.analysis._examples import example_cohort
+    >>> cohort = example_cohort()
+    >>> domain_agreement_data(domain_agreement(cohort), cohort.codebook)[["domain", "value"]].to_numpy().tolist()
+    [['d', 37.5]]
     """
     require_choice(measure, tuple(MEASURES), "measure")
     # The analysis layer names the means pct_agree / pct_disagree; the brief's contract
@@ -143,6 +151,14 @@ def domain_agreement_plot(
     Returns
     -------
     plotnine.ggplot
+
+    Examples
+    --------
+    >>> from imgshare.analysis import domain_agreement
+    >>> from imgshare.analysis._examples import example_cohort
+    >>> cohort = example_cohort()
+    >>> type(domain_agreement_plot(domain_agreement(cohort), cohort.codebook)).__name__
+    'ggplot'
     """
     bars = domain_agreement_data(domain_agreement, codebook, measure=measure, domains=domains,
                                  questionnaires=questionnaires, wrap=wrap)

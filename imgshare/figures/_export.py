@@ -85,8 +85,15 @@ def save_figure(
 
     Examples
     --------
-    >>> save_figure(plot, "figures/fig5", 85, 70)  # doctest: +SKIP
-    {'png': PosixPath('figures/fig5.png'), 'svg': PosixPath('figures/fig5.svg')}
+    >>> import tempfile
+    >>> from imgshare.figures._examples import example_pair
+    >>> from imgshare.figures import paired_likert
+    >>> counts, tests, codebook = example_pair()
+    >>> plot = paired_likert(counts, tests, codebook, "x_vs_y")
+    >>> with tempfile.TemporaryDirectory() as out:
+    ...     written = save_figure(plot, Path(out) / "fig", 85, 40)
+    ...     sorted(p.name for p in written.values())
+    ['fig.png', 'fig.svg']
     """
     if not isinstance(plot, ggplot):
         raise FigureError(f"save_figure needs a plotnine ggplot, found {type(plot).__name__}")

@@ -88,6 +88,14 @@ def flow_layout(flow: pd.DataFrame, codebook: Codebook, *, wrap: int | None = 32
         questionnaire, stage, n, xmin, xmax, ymin, ymax, x, y (text anchor), ha, text.
     arrows : DataFrame
         questionnaire, x, y, xend, yend.
+
+    Examples
+    --------
+    >>> from imgshare.analysis._examples import example_cohort
+    >>> cohort = example_cohort()
+    >>> boxes, arrows = flow_layout(cohort.flow, cohort.codebook)
+    >>> boxes[["stage", "n"]].to_numpy().tolist()
+    [['received', 5.0], ['excluded', 0.0], ['analysed', 5.0]]
     """
     order = _check(flow, codebook)
     blocks = {}
@@ -165,6 +173,13 @@ def participant_flow_plot(
     Returns
     -------
     plotnine.ggplot
+
+    Examples
+    --------
+    >>> from imgshare.analysis._examples import example_cohort
+    >>> cohort = example_cohort()
+    >>> type(participant_flow_plot(cohort.flow, cohort.codebook)).__name__
+    'ggplot'
     """
     boxes, arrows = flow_layout(flow, codebook, wrap=wrap)
     order = list(dict.fromkeys(boxes["questionnaire"]))

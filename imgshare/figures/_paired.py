@@ -100,6 +100,14 @@ def paired_data(
         The columns of :func:`diverging_data` (``rank`` is the item's block, 1 at the top;
         ``y`` the bar's numeric position, one unit per bar) plus group_label (questionnaire
         label, with n when shown), heading (the wrapped item wording) and heading_y.
+
+    Examples
+    --------
+    >>> from imgshare.figures._examples import example_pair
+    >>> counts, tests, codebook = example_pair()
+    >>> seg = paired_data(counts, codebook, "x_vs_y")
+    >>> seg.groupby("group_label", sort=False)["y"].first().to_dict()
+    {'Group X': 2.0, 'Group Y': 1.0}
     """
     require_choice(order, ORDERS, "order")
     require_choice(label, ("short", "text"), "label")
@@ -216,6 +224,13 @@ def paired_likert(
     Returns
     -------
     plotnine.ggplot
+
+    Examples
+    --------
+    >>> from imgshare.figures._examples import example_pair
+    >>> counts, tests, codebook = example_pair()
+    >>> type(paired_likert(counts, tests, codebook, "x_vs_y")).__name__
+    'ggplot'
     """
     seg = paired_data(level_counts, codebook, comparison, items, order=order, neutral=neutral, show_n=show_n,
                       label=label, wrap=wrap)
