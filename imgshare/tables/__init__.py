@@ -16,7 +16,8 @@ from ._format import (
     is_missing,
 )
 from ._build_cohort import tbl_categorical, tbl_categorical_grid, tbl_likert_item, tbl_participant_flow
-from ._build_stats import tbl_comparisons, tbl_item_agreement, tbl_reliability, tbl_theme_correlations
+from ._build_compare import tbl_comparisons
+from ._build_stats import tbl_item_agreement, tbl_reliability, tbl_theme_correlations
 from ._html import to_gt, to_html
 from ._spec import SYNTHETIC_NOTE, Footnote, TableError, TableSpec
 from ._text import markdown_escape, neutralise_formula, to_csv, to_markdown

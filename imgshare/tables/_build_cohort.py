@@ -94,6 +94,11 @@ def tbl_categorical(frame: pd.DataFrame, variable: str, codebook: Codebook, labe
     missing = _missing_of(frame)
     if missing:
         notes.append(f"{missing} respondent{'s' if missing != 1 else ''} asked did not answer.")
+    if "missing_level" in frame.columns:
+        for r, flag in enumerate(frame["missing_level"].tolist()):
+            if flag is True or flag == 1:
+                notes.append(Footnote("Not an answer to the question: counted in n, left out of group comparisons.",
+                                      column="level", row=r))
     if show_ci:
         notes.append("CI: Wilson score interval for the percentage.")
     return TableSpec(label=label, title=title or f"{q.label}: {var.question}", data=data, stub="level",

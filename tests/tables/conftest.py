@@ -102,6 +102,9 @@ def mw_tests() -> tuple[pd.DataFrame, pd.DataFrame]:
         ("patients_vs_experts", "good_idea", "item", "mann-whitney", 16001.0, nan, 0.4512, "asymptotic", 403,
          0.04, -0.06, 0.13, "patients", ""),
     ], columns=_TEST_COLUMNS)
+    # The optional columns imgshare.analysis.compare_groups adds.
+    tests["effect_measure"] = ["r", "r", "", "r"]
+    tests["dropped_groups"] = ""
     ranks = pd.DataFrame([
         (o, g, n, r)
         for o, (r1, r2) in {"knowledge": (209.1, 184.2), "emotion": (180.3, 238.0),
@@ -109,12 +112,13 @@ def mw_tests() -> tuple[pd.DataFrame, pd.DataFrame]:
         for g, n, r in (("patients", 282, r1), ("experts", 121, r2))
     ], columns=["outcome", "group", "n", "mean_rank"])
     ranks.insert(0, "comparison", "patients_vs_experts")
+    ranks["group_label"] = ranks["group"].map({"patients": "Patients", "experts": "Clinical experts"})
     return tests, ranks
 
 
 @pytest.fixture
 def kw_tests() -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Patients by age group (levels 1-5), one theme (made-up values)."""
+    """Patients by age group (levels 1-5), one theme (made-up values); only the contract's columns."""
     tests = pd.DataFrame([("age_group", "knowledge", "theme", "kruskal-wallis", 7.912, 4, 0.0948, "asymptotic", 281,
                            0.0283, 0.005, 0.07, 3, "")], columns=_TEST_COLUMNS)
     ranks = pd.DataFrame({"comparison": "age_group", "outcome": "knowledge", "group": [1, 2, 3, 4, 5],

@@ -66,6 +66,13 @@ def test_categorical_conditional_question_footnotes_who_was_asked(codebook):
             "(eg, X-rays, CT scans and MRI) taken in the past?”.") in notes
 
 
+def test_categorical_level_that_is_not_an_answer_is_footnoted(age_frame, codebook):
+    frame = age_frame.assign(missing_level=[False] * 5 + [True])
+    spec = tbl_categorical(frame, "age_group", codebook, "tbl-age")
+    assert spec.marks_at() == {("cell", 5, "level"): "a"}
+    assert spec.notes_text()[-1] == ("a", "Not an answer to the question: counted in n, left out of group comparisons.")
+
+
 def test_categorical_suppressed_counts_print_the_threshold(age_frame, codebook):
     frame = age_frame.assign(suppressed=[False, False, False, False, False, True])
     spec = tbl_categorical(frame, "age_group", codebook, "tbl-age", min_cell=5)
@@ -164,6 +171,22 @@ def test_likert_items_on_different_scales_are_refused(second_codebook):
 
 # ---------------------------------------------------------------------- correlations, comparisons
 
+def test_theme_correlations_in_the_analysis_shape(theme_summary, codebook):
+    # imgshare.analysis leaves rho empty for themes of more than two items and adds alpha and reason.
+    summary = theme_summary.assign(alpha=0.001, reason="")
+    summary.loc[summary["n_pairs"] > 1, "rho"] = float("nan")
+    summary.loc[5, ["rho", "rho_min", "rho_max", "n_significant", "reason"]] = [
+        float("nan"), float("nan"), float("nan"), 0, "no pair has two answers that vary"]
+    spec = tbl_theme_correlations(summary, codebook, decimals=3)
+    cells = spec.cells().set_index("theme")
+    assert cells.loc["Contribution to engagement", ["rho_0", "range_0"]].tolist() == ["–", "0.525 to 0.695"]
+    assert cells.loc["Contribution to knowledge and understanding", "rho_1"] == "–"
+    notes = [t for _, t in spec.notes_text()]
+    assert "Significant pairs: item pairs with p < 0.001, of all pairs." in notes
+    assert any("summarised by their Range" in t for t in notes)
+    assert spec.marks_at() == {("cell", 0, "rho_1"): "a"}
+
+
 def test_theme_correlations_side_by_side(theme_summary, codebook):
     spec = tbl_theme_correlations(theme_summary, codebook, decimals=3)
     cells = spec.cells().set_index("theme")
@@ -190,10 +213,11 @@ def test_mann_whitney_comparison_table(mw_tests, codebook):
     assert cells.iloc[1]["p"] == "<0.001" and cells.iloc[1]["effect"] == "-0.31 (-0.40 to -0.22)"
     untested = cells.iloc[2]
     assert untested[["statistic", "p", "effect"]].tolist() == ["–", "–", "–"]
+    assert spec.column_label("effect") == "r (95% CI)"
     notes = dict((t, m) for m, t in spec.notes_text())
     assert notes["all values are identical: the test is undefined"] == "a"
-    assert ("Mann-Whitney U test, two-sided; p: normal approximation with tie and continuity correction. "
-            "Effect: r = z/√N.") in notes
+    assert "Mann-Whitney U test, two-sided; p: normal approximation with tie and continuity correction." in notes
+    assert "Effect size: r = z/√N; 95% confidence interval in parentheses." in notes
     assert any(t.startswith("n: respondents in the compared groups") for t in notes)
     assert column(spec, "kind") == ["Themes"] * 3 + ["Items"]
 
@@ -210,6 +234,20 @@ def test_kruskal_wallis_groups_are_named_by_their_levels(kw_tests, codebook):
     assert "kind" not in spec.data.columns
     assert any("Kruskal-Wallis H test" in t and "χ² approximation with tie correction" in t
                for _, t in spec.notes_text())
+    assert spec.column_label("effect") == "ε² (95% CI)"  # measure inferred from the test
+    assert spec.column_label("higher") == "Highest ranks"
+
+
+def test_comparison_shows_adjusted_p_and_dropped_groups(mw_tests, codebook):
+    tests, ranks = mw_tests
+    tests = tests.assign(p_adj=[0.0639, 0.00006, float("nan"), 0.9], dropped_groups=["", "", "", "experts"])
+    spec = tbl_comparisons(tests, ranks, codebook, "tbl-cmp", comparison="patients_vs_experts", p_adjust="holm")
+    assert column(spec, "p_adj") == ["0.064", "<0.001", "–", "0.900"]
+    assert spec.column_label("p_adj") == "Adjusted p"
+    notes = [t for _, t in spec.notes_text()]
+    assert "Adjusted p: holm adjustment across the tested outcomes." in notes
+    assert spec.marks_at()[("cell", 3, "outcome")] == "b"
+    assert ("b", "Groups without answers left out: experts.") in spec.notes_text()
 
 
 def test_comparison_without_rows_is_refused(mw_tests, codebook):
@@ -241,6 +279,18 @@ def test_item_agreement_groups_items_by_domain(codebook):
     spec = tbl_item_agreement(agreement, codebook)
     assert column(spec, "item") == ["Understand health information", "Upset patients", "A good idea"]
     assert column(spec, "domain") == ["Potential benefits", "Potential risks", "Other"]
+
+
+def test_reliability_in_the_analysis_shape(codebook):
+    alpha = pd.DataFrame([("patients", "knowledge", 2, 282, 0, 0.846484, 0.805948, 0.878552, ""),
+                          ("experts", "knowledge", 2, 121, 0, float("nan"), float("nan"), float("nan"),
+                           "the theme total is constant")],
+                         columns=["questionnaire", "theme", "k", "n", "n_incomplete", "alpha", "ci_low", "ci_high",
+                                  "reason"])
+    spec = tbl_reliability(alpha, codebook)
+    assert spec.cells().iloc[0].tolist() == ["Contribution to knowledge and understanding", "2", "282",
+                                             "0.85 (0.81 to 0.88)", "2", "121", "–", "Potential benefits"]
+    assert ("a", "the theme total is constant") in spec.notes_text()
 
 
 def test_reliability_table(codebook):

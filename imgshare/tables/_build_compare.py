@@ -1,0 +1,184 @@
+"""Builder for a group-comparison table (Mann-Whitney U / Kruskal-Wallis H per outcome).
+
+It reads ``imgshare.analysis.compare_groups`` output: the ``tests`` frame (one row per
+comparison x outcome) and the ``groups`` frame (one row per comparison x outcome x group).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from ..codebook import Codebook
+from ._format import DASH, fmt_count, fmt_estimate_ci, fmt_number, fmt_p, is_missing
+from ._lookup import group_label, outcome_label, require_columns
+from ._spec import Footnote, TableError, TableSpec
+
+__all__ = ["tbl_comparisons", "TEST_NAMES", "EFFECT_MEASURES"]
+
+TEST_NAMES = {"mann-whitney": "Mann-Whitney U test", "kruskal-wallis": "Kruskal-Wallis H test"}
+STATISTIC_SYMBOLS = {"mann-whitney": "U", "kruskal-wallis": "H"}
+#: How each test's p is obtained, by ``p_method``.
+P_METHODS = {
+    ("mann-whitney", "asymptotic"): "normal approximation with tie and continuity correction",
+    ("mann-whitney", "exact"): "exact distribution (no ties)",
+    ("kruskal-wallis", "asymptotic"): "χ² approximation with tie correction",
+}
+#: Effect measure id -> (column symbol, definition for the footnote).
+EFFECT_MEASURES = {
+    "r": ("r", "r = z/√N"),
+    "epsilon2": ("ε²", "ε² = H/(N − 1)"),
+}
+#: The measure each test reports when the frame has no ``effect_measure`` column.
+DEFAULT_MEASURE = {"mann-whitney": "r", "kruskal-wallis": "epsilon2"}
+
+_TESTS = ("comparison", "outcome", "outcome_kind", "test", "statistic", "dof", "p", "p_method", "n",
+          "effect", "effect_ci_low", "effect_ci_high", "higher_group", "reason")
+_GROUPS = ("comparison", "outcome", "group", "n", "mean_rank")
+
+
+def _text(value) -> str:
+    return "" if is_missing(value) else str(value).strip()
+
+
+def tbl_comparisons(tests: pd.DataFrame, groups: pd.DataFrame, codebook: Codebook, label: str, *,
+                    comparison: str, title: str | None = None, decimals: int = 2,
+                    p_adjust: str | None = None, effect_measures: Mapping[str, tuple[str, str]] | None = None
+                    ) -> TableSpec:
+    """One group comparison: mean rank per group, statistic, df, p and effect (95% CI) per outcome.
+
+    Parameters
+    ----------
+    tests : pandas.DataFrame
+        ``comparison, outcome, outcome_kind, test, statistic, dof, p, p_method, n, effect,
+        effect_ci_low, effect_ci_high, higher_group, reason``; optionally ``effect_measure``
+        ("r", "epsilon2"), ``dropped_groups`` and ``p_adj``.
+    groups : pandas.DataFrame
+        ``comparison, outcome, group, n, mean_rank``; optionally ``group_label``.
+    codebook : Codebook
+    label : str
+    comparison : str
+        The comparison id (one table per comparison: the groups differ between comparisons).
+    title : str, optional
+        Default: the comparison's codebook label.
+    decimals : int
+        Decimal places of the statistic and the effect.
+    p_adjust : str, optional
+        Name of the multiplicity adjustment behind ``p_adj`` (for its footnote).
+    effect_measures : mapping, optional
+        Extra or replacement entries for :data:`EFFECT_MEASURES`.
+
+    Notes
+    -----
+    Themes come before items (row groups when both are present). Outcomes not tested print
+    dashes, with the analysis' ``reason`` footnoted at the outcome.
+    """
+    require_columns(tests, _TESTS, "comparison tests")
+    require_columns(groups, _GROUPS, "comparison groups")
+    part = tests[tests["comparison"] == comparison]
+    if part.empty:
+        raise TableError(f"comparison tests: no rows for comparison '{comparison}'")
+    # Themes first, each kind in the order given.
+    part = part.assign(_theme=part["outcome_kind"] != "theme").sort_values("_theme", kind="stable")
+    part = part.drop(columns="_theme").reset_index(drop=True)
+    kinds = ["theme" if k == "theme" else "item" for k in part["outcome_kind"]]
+    ranks = groups[groups["comparison"] == comparison]
+    measures = {**EFFECT_MEASURES, **(effect_measures or {})}
+    run = [not is_missing(s) for s in part["statistic"]]
+
+    data: dict[str, list] = {"outcome": [outcome_label(codebook, o, k) for o, k in zip(part["outcome"], kinds)]}
+    labels: dict[str, str] = {}
+    group_cols = _group_columns(data, labels, part, ranks, codebook, comparison)
+    data["n"] = [fmt_count(n) for n in part["n"]]
+    data["statistic"] = [fmt_number(s, decimals) if ok else DASH for s, ok in zip(part["statistic"], run)]
+    data["dof"] = [fmt_count(d) if ok and not is_missing(d) else DASH for d, ok in zip(part["dof"], run)]
+    data["p"] = [fmt_p(p) if ok else DASH for p, ok in zip(part["p"], run)]
+    if "p_adj" in part.columns:
+        data["p_adj"] = [fmt_p(p) if ok and not is_missing(p) else DASH for p, ok in zip(part["p_adj"], run)]
+    data["effect"] = [fmt_estimate_ci(e, lo, hi, decimals) if ok and not is_missing(e) else DASH
+                      for e, lo, hi, ok in zip(part["effect"], part["effect_ci_low"], part["effect_ci_high"], run)]
+    data["higher"] = [_higher(codebook, comparison, ranks, h) if ok else DASH for h, ok in zip(part["higher_group"], run)]
+
+    test_ids = [t for t in dict.fromkeys(part["test"].map(_text)) if t]
+    if "effect_measure" in part.columns:
+        measure_ids = [m for m in dict.fromkeys(part["effect_measure"].map(_text)) if m]
+    else:
+        measure_ids = [DEFAULT_MEASURE[t] for t in test_ids if t in DEFAULT_MEASURE]
+    symbols = {STATISTIC_SYMBOLS.get(t, "Statistic") for t in test_ids}
+    effect_symbols = {measures.get(m, (m, m))[0] for m in measure_ids}
+    labels.update(
+        n="n", statistic=symbols.pop() if len(symbols) == 1 else "Statistic", dof="df", p="p", p_adj="Adjusted p",
+        effect=f"{effect_symbols.pop() if len(effect_symbols) == 1 else 'Effect'} (95% CI)",
+        higher="Higher ranks" if len(group_cols) == 2 else "Highest ranks",
+    )
+    labels = {k: v for k, v in labels.items() if k in data}
+    if len(set(kinds)) > 1:
+        data["kind"] = ["Themes" if k == "theme" else "Items" for k in kinds]
+
+    notes = _notes(part, test_ids, measure_ids, measures, run, p_adjust)
+    comp = codebook.comparisons.get(comparison)
+    return TableSpec(label=label, title=title or (comp.label if comp is not None else str(comparison)),
+                     data=pd.DataFrame(data), stub="outcome", stubhead="Outcome",
+                     groups="kind" if "kind" in data else None, column_labels=labels,
+                     spanners={"Mean rank": group_cols}, footnotes=notes, is_synthetic=codebook.study.synthetic)
+
+
+def _group_name(codebook: Codebook, comparison: str, ranks: pd.DataFrame, group) -> str:
+    if "group_label" in ranks.columns:
+        named = ranks.loc[ranks["group"].astype(str) == str(group), "group_label"].map(_text)
+        named = [n for n in named if n]
+        if named:
+            return named[0]
+    return group_label(codebook, comparison, group)
+
+
+def _higher(codebook: Codebook, comparison: str, ranks: pd.DataFrame, group) -> str:
+    text = _text(group)
+    return _group_name(codebook, comparison, ranks, text) if text and text != "neither" else DASH
+
+
+def _group_columns(data, labels, part, ranks, codebook, comparison) -> list[str]:
+    """A mean-rank column per group; the group's n goes in its label when it is the same throughout."""
+    cols = []
+    for j, g in enumerate(dict.fromkeys(ranks["group"])):
+        gr = ranks[ranks["group"] == g].drop_duplicates("outcome").set_index("outcome")
+        ns = gr.loc[gr.index.isin(part["outcome"]), "n"].dropna().unique()
+        same_n = len(ns) == 1
+        col = f"group_{j}"
+        cols.append(col)
+        name = _group_name(codebook, comparison, ranks, g)
+        labels[col] = f"{name} (n\u00a0=\u00a0{fmt_count(ns[0])})" if same_n else name
+        cells = []
+        for o in part["outcome"]:
+            if o not in gr.index or is_missing(gr.loc[o, "mean_rank"]):
+                cells.append(DASH)
+                continue
+            mr = fmt_number(gr.loc[o, "mean_rank"], 1)
+            cells.append(mr if same_n else f"{mr} ({fmt_count(gr.loc[o, 'n'])})")
+        data[col] = cells
+    return cols
+
+
+def _notes(part, test_ids, measure_ids, measures, run, p_adjust) -> list[Footnote | str]:
+    notes: list[Footnote | str] = []
+    for t in test_ids:
+        methods = [m for m in dict.fromkeys(part.loc[part["test"].map(_text) == t, "p_method"].map(_text)) if m]
+        how = "; ".join(P_METHODS.get((t, m), m) for m in methods)
+        notes.append(f"{TEST_NAMES.get(t, t)}, two-sided" + (f"; p: {how}." if how else "."))
+    defined = [measures[m][1] for m in measure_ids if m in measures]
+    if defined:
+        notes.append(f"Effect size: {'; '.join(defined)}; 95% confidence interval in parentheses.")
+    if "p_adj" in part.columns:
+        notes.append(f"Adjusted p: {p_adjust} adjustment across the tested outcomes." if p_adjust
+                     else "Adjusted p: p adjusted for multiple testing.")
+    notes.append("n: respondents in the compared groups with a value for the outcome; "
+                 "mean ranks are within the pooled sample.")
+    for i, ok in enumerate(run):
+        reason = _text(part.at[i, "reason"])
+        if not ok:
+            notes.append(Footnote(reason or "Not tested.", column="outcome", row=i))
+        dropped = _text(part.at[i, "dropped_groups"]) if "dropped_groups" in part.columns else ""
+        if ok and dropped:
+            notes.append(Footnote(f"Groups without answers left out: {dropped}.", column="outcome", row=i))
+    return notes
