@@ -52,8 +52,7 @@ LABELS = ("short", "text")
 BAR_HALF = 0.36
 
 
-def item_rows(level_counts: pd.DataFrame, codebook: Codebook, questionnaire: str,
-              items: Sequence[str], scale: Scale) -> pd.DataFrame:
+def item_rows(level_counts: pd.DataFrame, questionnaire: str, items: Sequence[str], scale: Scale) -> pd.DataFrame:
     """The level rows of ``items`` in ``questionnaire``: every scale level present, in scale order.
 
     Levels missing from the frame count zero; a level the scale does not have is an error.
@@ -66,7 +65,10 @@ def item_rows(level_counts: pd.DataFrame, codebook: Codebook, questionnaire: str
     absent = [i for i in items if i not in set(rows["item"])]
     if absent:
         raise FigureError(f"level_counts has no rows for questionnaire '{questionnaire}', item(s) {', '.join(absent)}")
-    rows["level"] = rows["level"].astype("int64")
+    try:
+        rows["level"] = rows["level"].astype("int64")
+    except (TypeError, ValueError):
+        raise FigureError("level_counts column 'level' must hold whole-number level codes") from None
     unknown = sorted(set(rows["level"]) - set(scale.codes))
     if unknown:
         raise FigureError(f"level_counts has level code(s) {unknown} that scale '{scale.id}' does not define")
@@ -156,7 +158,7 @@ def diverging_data(
     require_choice(label, LABELS, "label")
     items = resolve_items(codebook, questionnaire, items)
     scale = common_scale(codebook, items)
-    rows = item_rows(level_counts, codebook, questionnaire, items, scale)
+    rows = item_rows(level_counts, questionnaire, items, scale)
     if n_total is None:
         this_q = level_counts.loc[level_counts["questionnaire"] == questionnaire, "item_n"]
         n_total = float(this_q.max())

@@ -9,7 +9,6 @@ from plotnine import (
     aes,
     annotate,
     arrow,
-    coord_cartesian,
     element_blank,
     geom_rect,
     geom_segment,
@@ -200,7 +199,6 @@ def participant_flow_plot(
         + annotate("blank", x=[0, len(order)], y=[bottom - 0.3, top + 2.0])
         + scale_x_continuous(expand=(0, 0))
         + scale_y_continuous(expand=(0, 0))
-        + coord_cartesian()
         + labs(title=title, caption=default_caption(codebook, caption))
         + theme_journal(base_size)
         + theme(axis_text=element_blank(), axis_title=element_blank(), panel_grid=element_blank(),

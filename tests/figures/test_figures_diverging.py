@@ -219,3 +219,17 @@ def test_items_on_different_scales_need_separate_charts(study_cb):
     with pytest.raises(FigureError, match="must share a scale; found agree6, freq4"):
         diverging_data(pd.DataFrame(columns=["questionnaire", "item", "level", "n", "item_n", "pct"]), cb, "staff",
                        ["W1", "F1"])
+
+
+def test_missing_level_codes_are_a_user_error(counts, study_cb):
+    bad = counts.astype({"level": "Float64"})
+    bad.loc[bad.index[0], "level"] = pd.NA
+    with pytest.raises(FigureError, match="whole-number level codes"):
+        diverging_data(bad, study_cb, "patients", ["good_idea"])
+
+
+def test_levels_absent_from_the_frame_count_zero(counts, study_cb):
+    frame = counts[~((counts["item"] == "good_idea") & (counts["level"] == 1))]
+    seg = diverging_data(frame, study_cb, "patients", ["good_idea"]).set_index("level")
+    assert seg.loc[1, "xmax"] - seg.loc[1, "xmin"] == 0
+    assert seg.loc[2, "xmin"] == pytest.approx(-(seg.loc[3, "pct"] / 2 + seg.loc[2, "pct"]))
