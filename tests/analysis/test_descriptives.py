@@ -80,8 +80,8 @@ def test_wilson_interval_matches_formula(cohort):
         n, p = row["denominator"], row["n"] / row["denominator"]
         centre = (p + z * z / (2 * n)) / (1 + z * z / n)
         half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-        assert row["ci_low"] == pytest.approx(100 * (centre - half), rel=1e-7, abs=1e-9)
-        assert row["ci_high"] == pytest.approx(100 * (centre + half), rel=1e-7)
+        assert row["ci_low"] == pytest.approx(100 * (centre - half), rel=REL, abs=1e-12)
+        assert row["ci_high"] == pytest.approx(100 * (centre + half), rel=REL)
 
 
 def test_weighted_wilson_uses_kish_effective_n(cohort):
@@ -93,7 +93,7 @@ def test_weighted_wilson_uses_kish_effective_n(cohort):
     p = table["pct"].iloc[0] / 100
     centre = (p + z * z / (2 * n_eff)) / (1 + z * z / n_eff)
     half = z * np.sqrt(p * (1 - p) / n_eff + z * z / (4 * n_eff**2)) / (1 + z * z / n_eff)
-    assert table["ci_low"].iloc[0] == pytest.approx(100 * (centre - half), rel=1e-7)
+    assert table["ci_low"].iloc[0] == pytest.approx(100 * (centre - half), rel=REL)
 
 
 def test_unknown_variable_raises_a_user_error(cohort):
