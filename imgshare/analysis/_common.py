@@ -101,7 +101,3 @@ def domain_of(codebook: Codebook, item: str) -> str | None:
             return did
     return None
 
-
-def theme_items_asked(codebook: Codebook, theme: str, qid: str) -> tuple[str, ...]:
-    """The theme's items asked in questionnaire ``qid`` (codebook order)."""
-    return codebook.theme_items(theme, qid)

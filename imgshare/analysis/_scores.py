@@ -106,16 +106,3 @@ def theme_scores(cohort: Any, questionnaire: str, min_answered: float = DEFAULT_
         return pd.DataFrame(columns=SCORE_COLUMNS)
     return pd.concat(parts, ignore_index=True)[SCORE_COLUMNS]
 
-
-def theme_score_wide(cohort: Any, questionnaire: str, min_answered: float = DEFAULT_MIN_ANSWERED) -> pd.DataFrame:
-    """Theme scores as a respondent x theme frame (index: respondent id as in the cohort)."""
-    long = theme_scores(cohort, questionnaire, min_answered)
-    frame = responses_of(cohort, questionnaire)
-    if long.empty:
-        return pd.DataFrame(index=frame.index)
-    wide = long.pivot(index="respondent", columns="theme", values="score")
-    themes = list(dict.fromkeys(long["theme"]))
-    wide = wide.reindex(index=frame.index.astype(str), columns=themes)
-    wide.index = frame.index
-    wide.columns.name = None
-    return wide
