@@ -45,3 +45,12 @@ def cb7() -> Codebook:
 def cb_asym() -> Codebook:
     """Three disagree levels, two agree levels, no neutral."""
     return small_codebook({1: "No!", 2: "No", 3: "Hardly", 4: "Yes", 5: "Yes!"}, agree=[4, 5], disagree=[1, 2, 3])
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Tests draw figures without showing them; close them so none accumulate."""
+    import matplotlib.pyplot as plt
+
+    yield
+    plt.close("all")
