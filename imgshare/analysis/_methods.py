@@ -80,7 +80,8 @@ def _comparisons(results: Any) -> str:
     mw = ran[ran["test"] == "mann-whitney"]
     kw = ran[ran["test"] == "kruskal-wallis"]
     labels = _join([c.label for c in cb.comparisons.values()])
-    parts = [f"Groups were compared ({labels}) on items (codes as answered) and theme scores."]
+    parts = [f"The {_plural(len(cb.comparisons), 'group comparison')} ({labels}) were run on items (codes as "
+             "answered) and theme scores."]
     if len(mw):
         exact = int((mw["p_method"] == "exact").sum())
         if exact == len(mw):
@@ -114,7 +115,11 @@ def _comparisons(results: Any) -> str:
     if len(kw):
         n_post = results.posthoc.groupby(["comparison", "outcome"]).ngroups if not results.posthoc.empty else 0
         parts.append(f"A Kruskal-Wallis test with {'adjusted ' if p_adjust else ''}p < {alpha:g} was followed by "
-                     f"Dunn's pairwise tests with Holm adjustment ({_plural(n_post, 'test')} followed up).")
+                     f"Dunn's pairwise tests with Holm adjustment (done for {_plural(n_post, 'test')}).")
+    items = results.item_tests
+    if len(items):
+        parts.append(f"Each comparison was also run item by item ({_plural(int(items['statistic'].notna().sum()), 'test')}; "
+                     "exploratory, shown in charts, outside any adjustment).")
     parts.append(f"Tests are two-sided at alpha = {alpha:g}.")
     return " ".join(parts)
 
