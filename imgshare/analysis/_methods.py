@@ -80,7 +80,8 @@ def _comparisons(results: Any) -> str:
     mw = ran[ran["test"] == "mann-whitney"]
     kw = ran[ran["test"] == "kruskal-wallis"]
     labels = _join([c.label for c in cb.comparisons.values()])
-    parts = [f"The {_plural(len(cb.comparisons), 'group comparison')} ({labels}) were run on items (codes as "
+    verb = "was" if len(cb.comparisons) == 1 else "were"
+    parts = [f"The {_plural(len(cb.comparisons), 'group comparison')} ({labels}) {verb} run on items (codes as "
              "answered) and theme scores."]
     if len(mw):
         exact = int((mw["p_method"] == "exact").sum())
