@@ -91,7 +91,9 @@ def tbl_comparisons(tests: pd.DataFrame, groups: pd.DataFrame, codebook: Codeboo
     labels: dict[str, str] = {}
     group_cols = _group_columns(data, labels, part, ranks, codebook, comparison)
     data["n"] = [fmt_count(n) for n in part["n"]]
-    data["statistic"] = [fmt_number(s, decimals) if ok else DASH for s, ok in zip(part["statistic"], run)]
+    # U moves in steps of 0.5, so it prints exactly; H is rounded like the effect.
+    data["statistic"] = [DASH if not ok else fmt_count(s, 1) if t == "mann-whitney" else fmt_number(s, decimals)
+                         for s, t, ok in zip(part["statistic"], part["test"], run)]
     data["dof"] = [fmt_count(d) if ok and not is_missing(d) else DASH for d, ok in zip(part["dof"], run)]
     data["p"] = [fmt_p(p) if ok else DASH for p, ok in zip(part["p"], run)]
     if "p_adj" in part.columns:

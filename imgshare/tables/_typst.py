@@ -104,7 +104,7 @@ def to_typst(spec: TableSpec) -> str:
         f"      columns: ({', '.join(widths)},),",
         f"      align: ({', '.join(aligns)},),",
         "      stroke: none,",
-        "      inset: (x: 0.4em, y: 0.3em),",
+        "      inset: (x: 0.35em, y: 0.3em),",
         "      table.header(",
         "        repeat: true,",
         f"        table.hline(stroke: {TOPRULE}),",
