@@ -22,11 +22,22 @@ RULE_LIGHT = "1px"
 RULE_COLOR = "#000000"
 
 
-def to_gt(spec: TableSpec) -> GT:
-    """A great-tables ``GT`` object for ``spec`` (id fixed to ``spec.label``)."""
+def to_gt(spec: TableSpec, *, table_id: str | None = None, title: bool = True) -> GT:
+    """A great-tables ``GT`` object for ``spec``.
+
+    Parameters
+    ----------
+    spec : TableSpec
+    table_id : str, optional
+        The HTML id (default ``spec.label``; give another when a Quarto chunk already uses
+        the label as the id of its figure).
+    title : bool
+        ``False`` leaves out the title and subtitle, for a caller that prints the caption.
+    """
     cells = spec.cells()
-    gt = GT(cells, rowname_col=spec.stub, groupname_col=spec.groups, auto_align=False, id=spec.label)
-    gt = gt.tab_header(title=spec.title, subtitle=spec.subtitle or None)
+    gt = GT(cells, rowname_col=spec.stub, groupname_col=spec.groups, auto_align=False, id=table_id or spec.label)
+    if title:
+        gt = gt.tab_header(title=spec.title, subtitle=spec.subtitle or None)
     if spec.stub is not None and spec.stubhead:
         gt = gt.tab_stubhead(spec.stubhead)
     labels = {c: spec.column_label(c) for c in spec.columns}
@@ -97,10 +108,13 @@ def _journal_style(gt: GT) -> GT:
     ).opt_row_striping(row_striping=False)
 
 
-def to_html(spec: TableSpec) -> str:
-    """The table as an HTML fragment (a ``<div>`` with its scoped ``<style>``), no external resources."""
-    html = to_gt(spec).as_raw_html()
-    return _scope_global_rules(html, spec.label)
+def to_html(spec: TableSpec, *, table_id: str | None = None, title: bool = True) -> str:
+    """The table as an HTML fragment (a ``<div>`` with its scoped ``<style>``), no external resources.
+
+    ``table_id`` and ``title`` as in :func:`to_gt`.
+    """
+    html = to_gt(spec, table_id=table_id, title=title).as_raw_html()
+    return _scope_global_rules(html, table_id or spec.label)
 
 
 # great-tables 1.1 emits two reset rules whose later selectors lack the table id, so they would

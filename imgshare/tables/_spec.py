@@ -53,15 +53,19 @@ class Footnote:
     def located(self) -> bool:
         return self.title or self.spanner is not None or self.column is not None
 
-    def order_key(self, column_order: Sequence[str], spanner_order: Sequence[str]) -> tuple:
+    def order_key(self, column_order: Sequence[str], spanner_order: Sequence[str], stub: str | None = None) -> tuple:
         """Where the mark sits, top to bottom then left to right, so marks run a, b, c."""
+        is_stubhead = stub is not None and self.column == stub and self.row is None
+        # great-tables' order: title, stubhead, spanners, column labels, then the body row by row.
         if self.title:
             return (0, 0, 0)
+        if is_stubhead:
+            return (1, 0, 0)
         if self.spanner is not None:
-            return (1, spanner_order.index(self.spanner), 0)
+            return (2, spanner_order.index(self.spanner), 0)
         if self.row is None:
-            return (2, column_order.index(self.column), 0)
-        return (3, self.row, column_order.index(self.column))
+            return (3, column_order.index(self.column), 0)
+        return (4, self.row, column_order.index(self.column))
 
 
 def _default_format(value: Any) -> str:
@@ -266,7 +270,7 @@ class TableSpec:
         order = [c for c in [self.stub, *self.columns] if c is not None]
         spanner_order = list(self.spanners)
         general = [("", n) for n in self.footnotes if not n.located]
-        located = sorted((n for n in self.footnotes if n.located), key=lambda n: n.order_key(order, spanner_order))
+        located = sorted((n for n in self.footnotes if n.located), key=lambda n: n.order_key(order, spanner_order, self.stub))
         marks: dict[str, str] = {}
         out = []
         for note in located:

@@ -22,7 +22,7 @@ from ._spec import TableSpec
 __all__ = ["to_markdown", "to_csv", "markdown_escape", "neutralise_formula"]
 
 # ASCII punctuation that is inert in pandoc inline Markdown; everything else gets a backslash.
-_MD_SAFE = set(",;?%/")
+_MD_SAFE = set(",;?/")  # "%" starts a title block at the top of a document
 _MD_SPECIAL = {chr(c) for c in range(33, 127) if not chr(c).isalnum()} - _MD_SAFE
 _PLAIN_NUMBER = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -46,8 +46,12 @@ def _with_mark(text: str, marks: str) -> str:
     return f"{text}^{marks}^" if marks else text
 
 
-def to_markdown(spec: TableSpec) -> str:
-    """A pandoc pipe table with caption, label and notes (paragraphs after the table)."""
+def to_markdown(spec: TableSpec, *, caption: bool = True) -> str:
+    """A pandoc pipe table with caption, label and notes (paragraphs after the table).
+
+    ``caption=False`` leaves out the ``: caption {#label}`` line, for a caller (a Quarto
+    chunk with ``tbl-cap``) that supplies both.
+    """
     cells = spec.cells()
     marks = spec.marks_at()
     plans, _scale = plan_columns(spec)
@@ -78,10 +82,10 @@ def to_markdown(spec: TableSpec) -> str:
         rows.append([_with_mark(markdown_escape(cells.at[row, n]), marks.get(("cell", row, n), "")) for n in names])
 
     lines = [_pipe_row(header), _pipe_row(rule)] + [_pipe_row(r) for r in rows]
-    caption = _with_mark(markdown_escape(spec.title), marks.get(("title",), ""))
+    title = _with_mark(markdown_escape(spec.title), marks.get(("title",), ""))
     if spec.subtitle:
-        caption += f" — {markdown_escape(spec.subtitle)}"
-    parts = ["\n".join(lines), f": {caption} {{#{spec.label}}}"]
+        title += f" — {markdown_escape(spec.subtitle)}"
+    parts = ["\n".join(lines)] + ([f": {title} {{#{spec.label}}}"] if caption else [])
     parts += [markdown_escape(s) for s in spec.all_source_notes]
     for mark, text in spec.notes_text():
         parts.append(f"^{mark}^ {markdown_escape(text)}" if mark else markdown_escape(text))

@@ -336,3 +336,56 @@ def test_csv_puts_row_groups_first_and_notes_after_a_blank_row():
     assert rows[1] == ["Benefits", "Understand", "86.9", "3.2", "87.6", "3.3"]
     assert rows[4] == []
     assert rows[5][0].startswith("Synthetic data") and ["a: Made-up value."] in rows
+
+
+# --------------------------------------------------------------------------------- options for Quarto
+
+def test_typst_without_figure_leaves_caption_and_label_to_the_caller():
+    source = to_typst(demo_spec(), figure=False)
+    assert "#figure(" not in source and "<tbl-demo>" not in source and "Agreement by group" not in source
+    wrapped = PAGE + f"#figure(kind: table, caption: [Quarto's caption], {{\n{source.replace('#block', 'block', 1)}}}) <tbl-q>\n"
+    pdf, warnings = typst.compile_with_warnings(wrapped.encode())
+    assert pdf.startswith(b"%PDF") and warnings == []
+    text = texts_in(query_figure(wrapped, "tbl-q"))
+    assert "Made-up value." in text and "Clinical experts" in text
+
+
+def test_html_without_title_and_with_another_id():
+    html = to_html(demo_spec(), table_id="tbl-demo-table", title=False)
+    assert '<div id="tbl-demo-table"' in html and 'id="tbl-demo"' not in html
+    assert "gt_title" not in html.split("</style>")[1] and "Agreement by group" not in html
+    css = html.split("<style>")[1].split("</style>")[0]
+    assert all(s.strip().startswith("#tbl-demo-table") for rule in re.findall(r"([^{}]+)\{", css)
+               for s in rule.split(","))
+
+
+def test_markdown_without_caption_is_still_one_table():
+    markdown = to_markdown(demo_spec(), caption=False)
+    assert "{#tbl-demo}" not in markdown
+    tables = [b for b in pandoc_json(markdown)["blocks"] if b["t"] == "Table"]
+    assert len(tables) == 1 and tables[0]["c"][1][1] == []
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    from imgshare.tables import _format, _text, _typst
+
+    for module in (_format, _text, _typst):
+        failed, attempted = doctest.testmod(module)
+        assert attempted > 0 and failed == 0, module.__name__
+
+
+def test_html_footnote_marks_agree_with_the_other_formats():
+    spec = demo_spec(footnotes=[Footnote("On a cell", column="p_dis", row=2), Footnote("On stubhead", column="item"),
+                                Footnote("On stub cell", column="item", row=1), Footnote("On title", title=True),
+                                Footnote("On spanner", spanner="Clinical experts")])
+    html = to_html(spec)
+    footer = html.split("<tfoot>")[1]
+    printed = re.findall(r'gt_footnote_marks[^>]*>(\w+)</span> ([^<]+)</td>', footer)
+    assert printed == [m for m in spec.notes_text() if m[0]]
+    assert [m for m, _ in spec.notes_text()] == ["a", "b", "c", "d", "e"]
+    typst_source = to_typst(spec)
+    for mark, text in spec.notes_text():
+        assert f'[#super("{mark}")#"{text}"]' in typst_source
+        assert f"^{mark}^ {markdown_escape(text)}" in to_markdown(spec)
