@@ -34,6 +34,13 @@ def _check_counts(fail, path: str, counts: dict, codes: tuple[int, ...], total: 
 
 def _check_questionnaire(fail, codebook: Codebook, q: Questionnaire, qc: QuestionnaireCalibration) -> None:
     path = f"questionnaires.{q.id}"
+    if qc.excluded:
+        if not any(e.missing_any == ("required",) for e in q.exclusions):
+            fail(f"{path}.received", f"{qc.excluded} incomplete rows requested, but the codebook has no exclusion "
+                                     "rule 'missing_any: required' that would remove them")
+        elif not (any(codebook.items[i].required for i in q.items if i in codebook.items)
+                  or any(v.required for v in q.variables.values())):
+            fail(f"{path}.received", f"{qc.excluded} incomplete rows requested, but no question is required")
     for iid in q.items:
         if iid not in qc.items:
             fail(f"{path}.items.{iid}", "missing: every item needs its answer counts")

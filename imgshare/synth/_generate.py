@@ -197,7 +197,7 @@ def _drop_outs(codebook: Codebook, q: Questionnaire, qc: QuestionnaireCalibratio
     """Blank each incomplete row from the (k+1)-th required question it was asked onwards.
 
     The stopping point k follows a constant hazard per question (a truncated geometric
-    law), the usual shape of survey break-off; k >= 1 so every drop-out has begun.
+    law), the simplest model of survey break-off; k >= 1 so every drop-out has begun.
     """
     columns = [*q.items, *q.variables]
     blank = {"i": -1, "f": np.nan}

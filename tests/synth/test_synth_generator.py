@@ -264,3 +264,10 @@ def test_drop_outs_answer_at_least_one_question(other):
     assert len(dropped) == 30
     assert dropped["A"].notna().all()
     assert np.all(dropped[["A", "B", "C"]].isna().any(axis=1) | dropped[["group", "age"]].isna().any(axis=1))
+
+
+def test_incomplete_rows_need_a_missing_required_exclusion_rule():
+    data = copy.deepcopy(OTHER_CODEBOOK)
+    data["questionnaires"]["s"]["exclusions"] = []
+    with pytest.raises(CalibrationError, match=r"s\.received: 30 incomplete rows requested"):
+        synthesize(parse_codebook(data), parse_calibration(OTHER_CALIBRATION), 1)
