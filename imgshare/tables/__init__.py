@@ -1,7 +1,18 @@
 """Journal tables: one :class:`TableSpec`, rendered as HTML (great-tables), Typst (PDF),
 pandoc Markdown (DOCX) and CSV.
 
-Builders (``tbl_*``) turn the analysis layer's tidy frames into specs; they only format.
+Builders (``tbl_*``) turn the analysis layer's tidy frames into specs; they only format::
+
+    spec = tbl_categorical(results.descriptives.query("variable == 'age_group'"), "age_group",
+                           codebook, "tbl-patient-age", title="Patient age")
+    to_html(spec)        # great-tables HTML, id "tbl-patient-age", no external resources
+    to_typst(spec)       # #figure(table(...), kind: table) <tbl-patient-age>
+    to_markdown(spec)    # pandoc pipe table + ": Patient age {#tbl-patient-age}" (DOCX)
+    to_csv(spec)         # spreadsheet-safe CSV
+
+Inside a Quarto chunk that has its own ``label``/``tbl-cap``, use ``to_html(spec, title=False,
+table_id=...)``, ``to_typst(spec, figure=False)`` or ``to_markdown(spec, caption=False)``.
+A codebook with ``study.data: synthetic`` makes every table carry a "Synthetic data" note.
 """
 
 from ._format import (

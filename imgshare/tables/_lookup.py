@@ -23,20 +23,24 @@ def require_columns(frame: pd.DataFrame, columns: Iterable[str], what: str) -> N
 
 
 def find_variable(codebook: Codebook, variable: str, questionnaire: str | None = None) -> tuple[Questionnaire, Variable]:
-    """The questionnaire and categorical variable called ``variable``."""
+    """The questionnaire and categorical variable (or Likert item, as a variable) called ``variable``."""
     if questionnaire is not None:
         if questionnaire not in codebook.questionnaires:
             raise TableError(f"unknown questionnaire '{questionnaire}'")
         candidates = [codebook.questionnaires[questionnaire]]
     else:
         candidates = list(codebook.questionnaires.values())
-    found = [q for q in candidates if variable in q.variables]
+    found = [q for q in candidates if variable in q.variables or variable in q.items]
     if not found:
         raise TableError(f"no questionnaire has a variable '{variable}'")
     if len(found) > 1:
         names = ", ".join(q.id for q in found)
         raise TableError(f"variable '{variable}' is in several questionnaires ({names}); name the questionnaire")
     q = found[0]
+    if variable in q.items:
+        # A Likert item tabulated like a categorical question: its statement is the question.
+        item = codebook.items[variable]
+        return q, Variable(id=item.id, type="categorical", question=item.text, levels=codebook.scale_of(item.id).levels)
     var = q.variables[variable]
     if var.type != "categorical":
         raise TableError(f"variable '{variable}' is {var.type}, not categorical")

@@ -112,6 +112,16 @@ class TableSpec:
         Notes printed after the footnotes.
     is_synthetic : bool
         Adds :data:`SYNTHETIC_NOTE` as the first source note.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> data = pd.DataFrame({"age": ["18–24", "25–34"], "n": [9, 86], "pct": [3.19, 30.5]})
+    >>> spec = TableSpec("tbl-age", "Patient age", data, stub="age",
+    ...                  formatters={"pct": lambda v: f"{v:.1f}"}, column_labels={"pct": "%"},
+    ...                  spanners={"Patients": ["n", "pct"]}, footnotes=["Percent of 282."])
+    >>> spec.cells()["pct"].tolist(), spec.columns, spec.alignment("n")
+    (['3.2', '30.5'], ('n', 'pct'), 'right')
     """
 
     label: str

@@ -104,6 +104,14 @@ def test_categorical_grid_rejects_questions_with_different_levels(experience_fra
         tbl_categorical_grid({**experience_frames, "age_group": age_frame}, codebook, "tbl-x")
 
 
+def test_a_likert_item_can_be_tabulated_like_a_question(codebook):
+    labels = ["Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree"]
+    frame = categorical_frame("experts", "good_idea", labels, [1, 0, 21, 69, 30])
+    spec = tbl_categorical(frame, "good_idea", codebook, "tbl-good-idea")
+    assert spec.column_label("value") == "Sharing radiological images with patients is a good idea"
+    assert column(spec, "value") == ["1 (0.8%)", "0 (0.0%)", "21 (17.4%)", "69 (57.0%)", "30 (24.8%)"]
+
+
 def test_unknown_or_non_categorical_variable_is_refused(age_frame, codebook):
     with pytest.raises(TableError, match="no questionnaire has a variable 'height'"):
         tbl_categorical(age_frame.drop(columns="questionnaire"), "height", codebook, "tbl-x")

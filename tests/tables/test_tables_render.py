@@ -369,9 +369,9 @@ def test_markdown_without_caption_is_still_one_table():
 def test_docstring_examples_run():
     import doctest
 
-    from imgshare.tables import _format, _text, _typst
+    from imgshare.tables import _format, _spec, _text, _typst
 
-    for module in (_format, _text, _typst):
+    for module in (_format, _spec, _text, _typst):
         failed, attempted = doctest.testmod(module)
         assert attempted > 0 and failed == 0, module.__name__
 
