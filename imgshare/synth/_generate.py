@@ -65,7 +65,8 @@ def synthesize(codebook: Codebook, calibration: Calibration, seed: int) -> dict[
     ...     "scales": {"s": {"levels": {1: "no", 2: "meh", 3: "yes"}, "disagree": [1], "neutral": [2],
     ...                      "agree": [3]}},
     ...     "items": {"A": {"text": "a", "scale": "s"}, "B": {"text": "b", "scale": "s"}},
-    ...     "questionnaires": {"q": {"file": "q.synthetic.csv", "id": "rid", "items": ["A", "B"]}}})
+    ...     "questionnaires": {"q": {"file": "q.synthetic.csv", "id": "rid", "items": ["A", "B"],
+    ...                              "exclusions": [{"reason": "incomplete", "missing_any": "required"}]}}})
     >>> cal = parse_calibration({"questionnaires": {"q": {"id_prefix": "R", "received": 60,
     ...     "analysed": 50, "items": {"A": {1: 10, 2: 15, 3: 25}, "B": {1: 20, 2: 10, 3: 20}},
     ...     "spearman": [{"items": ["A", "B"], "r": 0.5}]}}})

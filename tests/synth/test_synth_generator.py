@@ -271,3 +271,13 @@ def test_incomplete_rows_need_a_missing_required_exclusion_rule():
     data["questionnaires"]["s"]["exclusions"] = []
     with pytest.raises(CalibrationError, match=r"s\.received: 30 incomplete rows requested"):
         synthesize(parse_codebook(data), parse_calibration(OTHER_CALIBRATION), 1)
+
+
+@pytest.mark.parametrize("name", ["_calibration", "_copula", "_generate"])
+def test_docstring_examples_run(name):
+    import doctest
+    import importlib
+
+    module = importlib.import_module(f"imgshare.synth.{name}")
+    failed, attempted = doctest.testmod(module)
+    assert attempted > 0 and failed == 0
