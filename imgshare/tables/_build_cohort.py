@@ -13,7 +13,14 @@ import pandas as pd
 
 from ..codebook import Codebook
 from ._format import fmt_count, fmt_n_pct, fmt_range, fmt_suppressed, is_missing
-from ._lookup import asked_if_note, find_variable, only_value, questionnaire_label, require_columns
+from ._lookup import (
+    asked_if_note,
+    find_variable,
+    only_value,
+    questionnaire_label,
+    require_columns,
+    require_numeric,
+)
 from ._spec import Footnote, TableError, TableSpec
 
 __all__ = ["tbl_categorical", "tbl_categorical_grid", "tbl_participant_flow", "tbl_likert_item"]
@@ -75,6 +82,7 @@ def tbl_categorical(frame: pd.DataFrame, variable: str, codebook: Codebook, labe
         The small-cell threshold K printed as "<K" (default ``frame.attrs["min_cell"]``).
     """
     require_columns(frame, _CATEGORICAL + (("ci_low", "ci_high") if show_ci else ()), "categorical table")
+    require_numeric(frame, ("n", "denominator", "pct", "missing", "ci_low", "ci_high"), "categorical table")
     if questionnaire is None and "questionnaire" in frame.columns:
         questionnaire = str(only_value(frame["questionnaire"], "categorical table questionnaire"))
     q, var = find_variable(codebook, variable, questionnaire)
@@ -119,6 +127,7 @@ def tbl_categorical_grid(frames: Mapping[str, pd.DataFrame], codebook: Codebook,
     rows, notes, level_labels = [], [], None
     for i, (vid, frame) in enumerate(frames.items()):
         require_columns(frame, _CATEGORICAL, f"categorical table of '{vid}'")
+        require_numeric(frame, ("n", "denominator", "pct", "missing"), f"categorical table of '{vid}'")
         qid = questionnaire
         if qid is None and "questionnaire" in frame.columns:
             qid = str(only_value(frame["questionnaire"], f"questionnaire of '{vid}'"))
@@ -157,6 +166,7 @@ def tbl_participant_flow(flow: pd.DataFrame, codebook: Codebook, label: str = "t
     :class:`TableError` if received minus the exclusions is not the analysed count.
     """
     require_columns(flow, _FLOW, "participant flow")
+    require_numeric(flow, ("n",), "participant flow")
     bad = sorted(set(flow["stage"]) - {"received", "excluded", "analysed"})
     if bad:
         raise TableError(f"participant flow: unknown stage(s) {', '.join(map(str, bad))}")
@@ -208,6 +218,7 @@ def tbl_likert_item(counts: pd.DataFrame, codebook: Codebook, label: str, *, que
     reverse-keyed items (shown as answered), are footnoted.
     """
     require_columns(counts, _LEVEL_COUNTS, "item level counts")
+    require_numeric(counts, ("level", "n", "item_n", "pct"), "item level counts")
     if questionnaire not in codebook.questionnaires:
         raise TableError(f"unknown questionnaire '{questionnaire}'")
     if wording not in ("short", "text"):

@@ -12,7 +12,7 @@ import pandas as pd
 
 from ..codebook import Codebook
 from ._format import DASH, fmt_count, fmt_estimate_ci, fmt_number, fmt_p, is_missing
-from ._lookup import group_label, outcome_label, require_columns
+from ._lookup import group_label, outcome_label, require_columns, require_numeric
 from ._spec import Footnote, TableError, TableSpec
 
 __all__ = ["tbl_comparisons", "TEST_NAMES", "EFFECT_MEASURES"]
@@ -76,6 +76,9 @@ def tbl_comparisons(tests: pd.DataFrame, groups: pd.DataFrame, codebook: Codeboo
     """
     require_columns(tests, _TESTS, "comparison tests")
     require_columns(groups, _GROUPS, "comparison groups")
+    require_numeric(tests, ("statistic", "dof", "p", "n", "effect", "effect_ci_low", "effect_ci_high", "p_adj"),
+                    "comparison tests")
+    require_numeric(groups, ("n", "mean_rank"), "comparison groups")
     part = tests[tests["comparison"] == comparison]
     if part.empty:
         raise TableError(f"comparison tests: no rows for comparison '{comparison}'")
@@ -123,7 +126,8 @@ def tbl_comparisons(tests: pd.DataFrame, groups: pd.DataFrame, codebook: Codeboo
     return TableSpec(label=label, title=title or (comp.label if comp is not None else str(comparison)),
                      data=pd.DataFrame(data), stub="outcome", stubhead="Outcome",
                      groups="kind" if "kind" in data else None, column_labels=labels,
-                     spanners={"Mean rank": group_cols}, footnotes=notes, is_synthetic=codebook.study.synthetic)
+                     spanners={"Mean rank": group_cols} if group_cols else {}, footnotes=notes,
+                     is_synthetic=codebook.study.synthetic)
 
 
 def _group_name(codebook: Codebook, comparison: str, ranks: pd.DataFrame, group) -> str:

@@ -12,7 +12,7 @@ import pandas as pd
 
 from ..codebook import Codebook
 from ._format import DASH, fmt_count, fmt_estimate_ci, fmt_number, is_missing
-from ._lookup import outcome_label, questionnaire_label, require_columns
+from ._lookup import outcome_label, questionnaire_label, require_columns, require_numeric
 from ._spec import Footnote, TableError, TableSpec
 
 __all__ = ["tbl_theme_correlations", "tbl_item_agreement", "tbl_reliability", "grouped_by_domain"]
@@ -50,6 +50,8 @@ def tbl_theme_correlations(summary: pd.DataFrame, codebook: Codebook, label: str
     pairs significant at ``alpha`` (the frame's, else the argument, else 0.05).
     """
     require_columns(summary, ("questionnaire", "theme", "n_pairs", "rho", "rho_min", "rho_max", "n_significant"),
+                    "theme correlation summary")
+    require_numeric(summary, ("n_pairs", "rho", "rho_min", "rho_max", "n_significant", "alpha"),
                     "theme correlation summary")
     if alpha is None:
         levels = summary["alpha"].dropna().unique() if "alpha" in summary.columns else []
@@ -114,6 +116,7 @@ def tbl_item_agreement(agreement: pd.DataFrame, codebook: Codebook, label: str =
     """
     require_columns(agreement, ("questionnaire", "item", "n", "missing", "pct_agree", "pct_neutral",
                                 "pct_disagree"), "item agreement")
+    require_numeric(agreement, ("n", "missing", "pct_agree", "pct_neutral", "pct_disagree"), "item agreement")
     items, groups = grouped_by_domain(codebook, list(agreement["item"]), "item")
     data: dict[str, list] = {"item": [outcome_label(codebook, i, "item") for i in items]}
     labels, spanners, notes = {}, {}, []
@@ -156,6 +159,7 @@ def tbl_reliability(alpha: pd.DataFrame, codebook: Codebook, label: str = "tbl-r
     """
     items_col = "k" if "k" in alpha.columns else "n_items"
     require_columns(alpha, ("questionnaire", "theme", "alpha", "ci_low", "ci_high", "n", items_col), "reliability")
+    require_numeric(alpha, ("alpha", "ci_low", "ci_high", "n", items_col), "reliability")
     themes, groups = grouped_by_domain(codebook, list(alpha["theme"]), "theme")
     data: dict[str, list] = {"theme": [outcome_label(codebook, t, "theme") for t in themes]}
     labels, spanners, notes = {}, {}, []

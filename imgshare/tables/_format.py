@@ -52,10 +52,7 @@ def fmt_number(value: Any, decimals: int = 2) -> str:
         return ""
     if decimals < 0:
         raise TableError(f"decimals must be 0 or more, found {decimals}")
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise TableError(f"cannot format {value!r} as a number") from None
+    number = _as_float(value)
     if math.isinf(number):
         return "∞" if number > 0 else "-∞"
     quantum = Decimal(1).scaleb(-decimals)
@@ -75,7 +72,7 @@ def fmt_count(n: Any, decimals: int = 1) -> str:
     """
     if is_missing(n):
         return ""
-    number = float(n)
+    number = _as_float(n)
     if number.is_integer():
         return str(int(number))
     return fmt_number(number, decimals)
@@ -124,7 +121,7 @@ def fmt_p(p: Any, decimals: int = 3, threshold: float = 0.001) -> str:
     """
     if is_missing(p):
         return ""
-    value = float(p)
+    value = _as_float(p)
     if not 0.0 <= value <= 1.0:
         raise TableError(f"a p-value must lie between 0 and 1, found {value!r}")
     if value < threshold:
@@ -176,6 +173,15 @@ def fmt_suppressed(threshold: int) -> str:
     if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 2:
         raise TableError(f"the small-cell threshold must be a whole number of 2 or more, found {threshold!r}")
     return f"<{threshold}"
+
+
+def _as_float(value: Any) -> float:
+    if isinstance(value, bool):
+        raise TableError(f"cannot format {value!r} as a number")
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise TableError(f"cannot format {value!r} as a number") from None
 
 
 def _places(x: float) -> int:

@@ -9,7 +9,7 @@ import pandas as pd
 from ..codebook import Codebook, Questionnaire, Variable
 from ._spec import TableError
 
-__all__ = ["require_columns", "find_variable", "questionnaire_label", "group_label", "outcome_label",
+__all__ = ["require_columns", "require_numeric", "find_variable", "questionnaire_label", "group_label", "outcome_label",
            "asked_if_note", "only_value"]
 
 
@@ -20,6 +20,18 @@ def require_columns(frame: pd.DataFrame, columns: Iterable[str], what: str) -> N
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise TableError(f"{what}: missing column(s) {', '.join(missing)}")
+
+
+def require_numeric(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:
+    """Raise :class:`TableError` at the first value of ``columns`` that is neither a number nor missing."""
+    for col in columns:
+        if col not in frame.columns:
+            continue
+        values = frame[col]
+        numbers = pd.to_numeric(values.astype(object), errors="coerce")
+        bad = values[numbers.isna() & values.notna() | values.map(lambda v: isinstance(v, bool))]
+        if len(bad):
+            raise TableError(f"{what}: column '{col}' holds {bad.iloc[0]!r}, not a number")
 
 
 def find_variable(codebook: Codebook, variable: str, questionnaire: str | None = None) -> tuple[Questionnaire, Variable]:

@@ -258,6 +258,17 @@ def test_comparison_shows_adjusted_p_and_dropped_groups(mw_tests, codebook):
     assert ("b", "Groups without answers left out: experts.") in spec.notes_text()
 
 
+def test_comparison_without_group_rows_has_no_mean_rank_columns(mw_tests, codebook):
+    tests, ranks = mw_tests
+    spec = tbl_comparisons(tests, ranks.iloc[0:0], codebook, "tbl-cmp", comparison="patients_vs_experts")
+    assert not spec.spanners and spec.columns[0] == "n"
+
+
+def test_text_where_a_count_belongs_is_a_table_error(flow, codebook):
+    with pytest.raises(TableError, match="participant flow: column 'n' holds 'many', not a number"):
+        tbl_participant_flow(flow.assign(n=flow["n"].astype(object).where(flow.index != 0, "many")), codebook)
+
+
 def test_comparison_without_rows_is_refused(mw_tests, codebook):
     tests, ranks = mw_tests
     with pytest.raises(TableError, match="no rows for comparison 'role'"):

@@ -68,9 +68,11 @@ def test_number_is_within_half_a_unit_of_the_value(x, decimals):
     assert abs(Decimal(text) - Decimal(repr(x))) <= Decimal(5).scaleb(-decimals - 1)
 
 
-def test_number_rejects_text_with_a_table_error():
-    with pytest.raises(TableError, match="cannot format 'abc' as a number"):
-        fmt_number("abc")
+@pytest.mark.parametrize("fmt", [fmt_number, fmt_count, fmt_p, lambda v: fmt_n_pct(v, 1.0)])
+@pytest.mark.parametrize("bad", ["abc", True, [1]])
+def test_non_numbers_are_refused_with_a_table_error(fmt, bad):
+    with pytest.raises(TableError, match="cannot format .* as a number"):
+        fmt(bad)
 
 
 def test_p_below_threshold_prints_less_than():
