@@ -86,7 +86,7 @@ def synth(
     cb = load_codebook(codebook)
     frames = synthesize(cb, load_calibration(calibration), seed)
     paths = write_synthetic(frames, cb, out or cb.base_dir)
-    for p in paths or []:
+    for p in paths.values():
         typer.echo(f"wrote {p}")
 
 
