@@ -50,7 +50,7 @@ def _descriptives(results: Any) -> str:
 
 def _themes(results: Any) -> str:
     cb = results.codebook
-    if results.theme_scores.empty:
+    if results.theme_score_summary.empty:
         return ""
     reverse = sorted({i for q in cb.questionnaires.values() for i in q.items if cb.items[i].reverse
                       and any(i in t.items for t in cb.themes.values())})

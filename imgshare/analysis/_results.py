@@ -16,14 +16,14 @@ from ..io import sha256_file
 from ._agreement import domain_agreement, item_agreement, item_level_counts
 from ._comparisons import N_BOOT, POSTHOC_ALPHA, compare_groups, item_comparisons
 from ._descriptives import descriptive_tables
-from ._scores import DEFAULT_MIN_ANSWERED, theme_scores
+from ._scores import DEFAULT_MIN_ANSWERED, summarise_scores, theme_scores
 from ._themes import CORRELATION_ALPHA, theme_correlation_summary, theme_correlations, theme_reliability
 
 __all__ = ["Results", "analyse", "FRAME_NAMES"]
 
 #: Frame names in output order (each is ``<name>.csv`` and ``frames.<name>`` in results.json).
 FRAME_NAMES = (
-    "flow", "descriptives", "item_levels", "item_agreement", "domain_agreement", "theme_scores",
+    "flow", "descriptives", "item_levels", "item_agreement", "domain_agreement", "theme_score_summary",
     "theme_correlations", "theme_correlation_summary", "reliability", "comparisons", "comparison_groups",
     "posthoc", "item_tests",
 )
@@ -34,7 +34,7 @@ class Results:
     """Everything :func:`analyse` computed, unrounded, with the settings and provenance.
 
     Frames (see docs/results-schema.md for their columns): ``flow``, ``descriptives``,
-    ``item_levels``, ``item_agreement``, ``domain_agreement``, ``theme_scores``,
+    ``item_levels``, ``item_agreement``, ``domain_agreement``, ``theme_score_summary``,
     ``theme_correlations``, ``theme_correlation_summary``, ``reliability``, ``comparisons``,
     ``comparison_groups``, ``posthoc``, ``item_tests``.
     """
@@ -45,7 +45,7 @@ class Results:
     item_levels: pd.DataFrame
     item_agreement: pd.DataFrame
     domain_agreement: pd.DataFrame
-    theme_scores: pd.DataFrame
+    theme_score_summary: pd.DataFrame
     theme_correlations: pd.DataFrame
     theme_correlation_summary: pd.DataFrame
     reliability: pd.DataFrame
@@ -189,7 +189,7 @@ def analyse(
         item_levels=item_level_counts(cohort),
         item_agreement=agreement,
         domain_agreement=domain_agreement(cohort, agreement),
-        theme_scores=pd.concat(scores, ignore_index=True),
+        theme_score_summary=summarise_scores(pd.concat(scores, ignore_index=True)),
         theme_correlations=correlations,
         theme_correlation_summary=theme_correlation_summary(cohort, correlations=correlations),
         reliability=theme_reliability(cohort),

@@ -10,7 +10,7 @@ import pandas as pd
 
 from ._common import AnalysisError, column_codes, keyed_codes, questionnaire_of, responses_of
 
-__all__ = ["theme_scores", "keyed_item_frame", "DEFAULT_MIN_ANSWERED"]
+__all__ = ["theme_scores", "summarise_scores", "keyed_item_frame", "DEFAULT_MIN_ANSWERED"]
 
 #: Default share of a theme's items a respondent must answer for a theme score.
 DEFAULT_MIN_ANSWERED = 0.5
@@ -106,3 +106,23 @@ def theme_scores(cohort: Any, questionnaire: str, min_answered: float = DEFAULT_
         return pd.DataFrame(columns=SCORE_COLUMNS)
     return pd.concat(parts, ignore_index=True)[SCORE_COLUMNS]
 
+
+
+def summarise_scores(scores: pd.DataFrame) -> pd.DataFrame:
+    """Per questionnaire and theme: how many respondents were scored and the score distribution.
+
+    Outputs carry this summary, never the respondent-level scores, so that no respondent's row
+    leaves the analysis.
+    """
+    rows = []
+    for (qid, theme), part in scores.groupby(["questionnaire", "theme"], sort=False):
+        s = part["score"].astype(float).dropna()
+        rows.append({
+            "questionnaire": qid, "theme": theme, "n_items": int(part["n_items"].iloc[0]),
+            "n": len(s), "n_unscored": int(len(part) - len(s)),
+            "mean": s.mean() if len(s) else np.nan, "sd": s.std(ddof=1) if len(s) > 1 else np.nan,
+            "median": s.median() if len(s) else np.nan,
+            "q1": s.quantile(0.25) if len(s) else np.nan, "q3": s.quantile(0.75) if len(s) else np.nan,
+        })
+    columns = ["questionnaire", "theme", "n_items", "n", "n_unscored", "mean", "sd", "median", "q1", "q3"]
+    return pd.DataFrame(rows, columns=columns)
