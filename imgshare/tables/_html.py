@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from great_tables import GT, loc
+from great_tables import GT, loc, style
 
 from ._spec import TableSpec
 
@@ -46,6 +46,10 @@ def to_gt(spec: TableSpec, *, table_id: str | None = None, title: bool = True) -
         gt = gt.tab_spanner(label=label, columns=list(cols), id=f"spanner-{i + 1}")
     for col in spec.columns:
         gt = gt.cols_align(align=spec.alignment(col), columns=col)
+    numeric = [c for c in spec.columns if spec.alignment(c) != "left"]
+    if numeric and spec.n_rows:
+        # A number with its interval ("0.13 (0.04 to 0.22)") reads wrongly when it wraps.
+        gt = gt.tab_style(style=style.css("white-space: nowrap;"), locations=loc.body(columns=numeric))
     gt = _footnotes(gt, spec)
     for note in spec.all_source_notes:
         gt = gt.tab_source_note(note)
