@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from ._counts import as_values, factorize, midranks
+from ._counts import as_values, encode, joint_counts, midranks
 from ._errors import StatsInputError
 
 __all__ = ["spearman", "spearman_matrix"]
@@ -74,22 +74,17 @@ def _check_confidence(confidence: float) -> float:
 
 def _encode(x: np.ndarray) -> tuple[np.ndarray, int]:
     """Level codes 0..k-1 for present values and k for missing ones; returns (codes, k)."""
-    present = ~np.isnan(x)
-    _, codes, counts = factorize(x[present])
-    k = counts.size
-    out = np.full(x.size, k, dtype=np.int64)
-    out[present] = codes
-    return out, k
+    levels, codes, _ = encode(x)
+    return codes, levels.size
 
 
 def _pair_moments(cx: np.ndarray, kx: int, cy: np.ndarray, ky: int) -> tuple[float, float, float, float]:
     if (kx + 1) * (ky + 1) <= _PAIR_MAX_CELLS:
-        joint = np.bincount(cx * (ky + 1) + cy, minlength=(kx + 1) * (ky + 1)).reshape(kx + 1, ky + 1)
-        return _moments_from_table(joint[:kx, :ky].astype(np.float64))
+        return _moments_from_table(joint_counts(cx, kx, cy, ky)[:kx, :ky].astype(np.float64))
     both = (cx < kx) & (cy < ky)
     # Codes of the pairwise-complete subset are re-derived so levels absent there get no rank.
-    _, sub_x, _ = factorize(cx[both].astype(np.float64))
-    _, sub_y, _ = factorize(cy[both].astype(np.float64))
+    _, sub_x, _ = encode(cx[both].astype(np.float64))
+    _, sub_y, _ = encode(cy[both].astype(np.float64))
     return _moments_from_codes(sub_x, sub_y, int(sub_x.max(initial=-1)) + 1, int(sub_y.max(initial=-1)) + 1)
 
 
@@ -192,7 +187,8 @@ def spearman_matrix(frame, *, confidence: float = 0.95) -> pd.DataFrame:
     if encoded and float(np.prod(shape, dtype=np.float64)) <= _FULL_JOINT_MAX_CELLS:
         combined = np.zeros(frame.shape[0], dtype=np.int64)
         for codes, k in encoded:
-            combined = combined * (k + 1) + codes
+            combined *= k + 1  # in place: no new N-length temporaries
+            combined += codes
         full = np.bincount(combined, minlength=int(np.prod(shape))).reshape(shape)
     for i, j in combinations(range(len(encoded)), 2):
         (ci, ki), (cj, kj) = encoded[i], encoded[j]

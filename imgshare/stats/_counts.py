@@ -16,10 +16,12 @@ import pandas as pd
 
 from ._errors import StatsInputError
 
-__all__ = ["LevelCounts", "level_counts_by_group", "average_ranks", "midranks", "tie_sum"]
+__all__ = ["LevelCounts", "Grouping", "level_counts_by_group", "average_ranks", "midranks", "tie_sum"]
 
 # Integer codes spanning at most this many values are counted with one bincount (O(N), no hashing).
 _BINCOUNT_SPAN = 1 << 16
+# Rows per block in the counting pass.
+_BLOCK = 1 << 16
 
 
 def as_values(x, name: str = "x") -> np.ndarray:
@@ -39,7 +41,7 @@ def as_values(x, name: str = "x") -> np.ndarray:
             if pd.api.types.is_object_dtype(dtype):
                 return as_values(np.asarray(x, dtype=object), name)
             raise StatsInputError(f"{name}: expected numbers, found values of type {dtype}")
-        out = np.asarray(x.to_numpy(dtype="float64", na_value=np.nan), dtype=np.float64).copy()
+        out = np.asarray(x.to_numpy(dtype="float64", na_value=np.nan, copy=True), dtype=np.float64)
     else:
         arr = np.asarray(x)
         if arr.ndim != 1:
@@ -63,23 +65,66 @@ def as_values(x, name: str = "x") -> np.ndarray:
     return out
 
 
-def factorize(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Split NaN-free values into (sorted distinct levels, code per value, count per level)."""
-    n = values.size
-    if n == 0:
-        return np.empty(0), np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
-    lo, hi = values.min(), values.max()
-    if hi - lo < max(_BINCOUNT_SPAN, 2 * n) and np.array_equal(values, np.rint(values)):
-        offset = (values - lo).astype(np.int64)
-        full = np.bincount(offset)
-        present = full > 0
+def _blocks(n: int):
+    """Slices of at most _BLOCK rows: temporaries stay in cache instead of costing page faults."""
+    return (slice(start, start + _BLOCK) for start in range(0, n, _BLOCK))
+
+
+def _is_integral(x: np.ndarray) -> bool:
+    # floor(v) <= v, so a positive fractional part is the only way to be non-integral; NaN > 0 is False.
+    return not any((x[b] - np.floor(x[b]) > 0).any() for b in _blocks(x.size))
+
+
+def _offset_codes(x: np.ndarray, lo: float, missing_code: int) -> np.ndarray:
+    codes = np.empty(x.size, dtype=np.int64)
+    with np.errstate(invalid="ignore"):  # NaN -> int is garbage here and overwritten just below
+        for b in _blocks(x.size):
+            out = codes[b]
+            np.subtract(x[b], lo, out=out, casting="unsafe")
+            out[np.isnan(x[b])] = missing_code
+    return codes
+
+
+def encode(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Split values (NaN = missing) into (sorted distinct levels, code per value, count per level).
+
+    Missing values get code ``k`` = number of levels, so one ``bincount`` with ``k + 1`` bins
+    counts answers and non-answers together without first dropping rows. Small integer codes
+    (Likert answers) are counted directly; other values are hashed (``pandas.factorize``).
+    """
+    n = x.size
+    lo = np.fmin.reduce(x) if n else np.nan
+    if np.isnan(lo):
+        return np.empty(0), np.zeros(n, dtype=np.int64), np.empty(0, dtype=np.int64)
+    hi = np.fmax.reduce(x)
+    if hi - lo < max(_BINCOUNT_SPAN, 2 * n) and _is_integral(x):
+        span = int(hi - lo) + 1
+        offset = _offset_codes(x, lo, span)
+        full = np.bincount(offset, minlength=span + 1)
+        present = full[:span] > 0
         if present.all():
-            return lo + np.arange(full.size, dtype=np.float64), offset, full
-        lookup = np.cumsum(present) - 1
-        return lo + np.flatnonzero(present).astype(np.float64), lookup[offset], full[present]
-    codes, uniques = pd.factorize(values, sort=True)
-    codes = codes.astype(np.int64, copy=False)
-    return np.asarray(uniques, dtype=np.float64), codes, np.bincount(codes, minlength=len(uniques))
+            return lo + np.arange(span, dtype=np.float64), offset, full[:span]
+        lookup = np.empty(span + 1, dtype=np.int64)
+        lookup[:span] = np.cumsum(present) - 1
+        lookup[span] = int(present.sum())
+        return lo + np.flatnonzero(present).astype(np.float64), lookup[offset], full[:span][present]
+    codes, uniques = pd.factorize(x, sort=True, use_na_sentinel=True)
+    k = len(uniques)
+    codes = np.where(codes < 0, k, codes).astype(np.int64, copy=False)
+    return np.asarray(uniques, dtype=np.float64), codes, np.bincount(codes, minlength=k + 1)[:k]
+
+
+def joint_counts(codes_a: np.ndarray, ka: int, codes_b: np.ndarray, kb: int) -> np.ndarray:
+    """Joint table (ka + 1) x (kb + 1) of two code vectors (last row/column = missing), blockwise."""
+    cells = (ka + 1) * (kb + 1)
+    if cells > _BLOCK:  # large table: one pass, or every block would allocate the whole table
+        combined = codes_a * (kb + 1)
+        combined += codes_b
+        return np.bincount(combined, minlength=cells).reshape(ka + 1, kb + 1)
+    table = np.zeros(cells, dtype=np.int64)
+    for b in _blocks(codes_a.size):
+        table += np.bincount(codes_a[b] * (kb + 1) + codes_b[b], minlength=cells)
+    return table.reshape(ka + 1, kb + 1)
 
 
 def midranks(counts: np.ndarray) -> np.ndarray:
@@ -139,8 +184,7 @@ class LevelCounts:
     @classmethod
     def from_values(cls, values) -> "LevelCounts":
         """Count the non-missing values of one sample."""
-        x = as_values(values, "values")
-        levels, _, counts = factorize(x[~np.isnan(x)])
+        levels, _, counts = encode(as_values(values, "values"))
         return cls(levels, counts)
 
     @property
@@ -152,10 +196,68 @@ class LevelCounts:
         return f"LevelCounts(levels={self.levels.tolist()}, counts={self.counts.tolist()})"
 
 
+@dataclass(frozen=True, eq=False)
+class Grouping:
+    """A grouping variable encoded once, to count many variables by group cheaply.
+
+    Build with :meth:`from_labels`; ``labels`` are the groups present, sorted; ``codes`` gives
+    each row's group index (``len(labels)`` for a missing label).
+
+    Examples
+    --------
+    >>> g = Grouping.from_labels(["nurse", "doctor", None, "nurse"])
+    >>> g.labels
+    ('doctor', 'nurse')
+    >>> {k: v.counts.tolist() for k, v in g.level_counts([1, 2, 3, 2]).items()}
+    {'doctor': [0, 1], 'nurse': [1, 1]}
+    """
+
+    labels: tuple
+    codes: np.ndarray
+
+    @classmethod
+    def from_labels(cls, labels) -> "Grouping":
+        """Encode group labels (numbers, strings or categories; missing = NA/None/NaN)."""
+        dtype = getattr(labels, "dtype", None)
+        numeric = dtype is not None and not isinstance(dtype, pd.CategoricalDtype) and (
+            pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)
+        )
+        if numeric:
+            levels, codes, _ = encode(as_values(labels, "groups"))
+            names = tuple(int(v) if v == int(v) else float(v) for v in levels)
+        else:
+            pandas_like = isinstance(labels, (pd.Series, pd.Index, pd.api.extensions.ExtensionArray))
+            series = pd.Series(labels) if pandas_like else pd.Series(np.asarray(labels, dtype=object))
+            if series.ndim != 1:
+                raise StatsInputError(f"groups: expected one label per row, got shape {np.shape(labels)}")
+            raw, uniques = pd.factorize(series, sort=True, use_na_sentinel=True)
+            names = tuple(uniques.tolist() if hasattr(uniques, "tolist") else list(uniques))
+            codes = np.where(raw < 0, len(names), raw).astype(np.int64)
+        codes.flags.writeable = False
+        return cls(names, codes)
+
+    def level_counts(self, values) -> dict[Hashable, LevelCounts]:
+        """Count ``values`` (one per row) in each group, on one shared level set.
+
+        Rows with a missing value or a missing group are not counted.
+        """
+        x = as_values(values, "values")
+        if x.size != self.codes.size:
+            raise StatsInputError(f"groups: length {self.codes.size} differs from values length {x.size}")
+        levels, vcodes, _ = encode(x)
+        g, k = len(self.labels), levels.size
+        table = joint_counts(self.codes, g, vcodes, k)[:g, :k]
+        used = table.sum(axis=0) > 0  # a level seen only in rows without a group is not a level here
+        if not used.all():
+            levels, table = levels[used], table[:, used]
+        return {name: LevelCounts(levels, table[i]) for i, name in enumerate(self.labels)}
+
+
 def level_counts_by_group(values, groups) -> dict[Hashable, LevelCounts]:
     """Count values per group in one pass; every group shares the same level set.
 
     Rows where the value or the group is missing are dropped. Groups come out in sorted order.
+    ``groups`` may be labels (one per row) or a :class:`Grouping` built once for many variables.
 
     Examples
     --------
@@ -163,17 +265,8 @@ def level_counts_by_group(values, groups) -> dict[Hashable, LevelCounts]:
     >>> {g: c.counts.tolist() for g, c in d.items()}
     {'a': [1, 1, 0], 'b': [0, 1, 1]}
     """
-    x = as_values(values, "values")
-    g = pd.Series(np.asarray(groups, dtype=object) if not isinstance(groups, pd.Series) else groups)
-    if len(g) != x.size:
-        raise StatsInputError(f"groups: length {len(g)} differs from values length {x.size}")
-    gcodes, gnames = pd.factorize(g, sort=True, use_na_sentinel=True)
-    keep = ~np.isnan(x) & (gcodes >= 0)
-    levels, vcodes, _ = factorize(x[keep])
-    k = levels.size
-    joint = np.bincount(gcodes[keep].astype(np.int64) * k + vcodes, minlength=len(gnames) * k)
-    table = joint.reshape(len(gnames), k)
-    return {name: LevelCounts(levels, table[i]) for i, name in enumerate(list(gnames))}
+    grouping = groups if isinstance(groups, Grouping) else Grouping.from_labels(groups)
+    return grouping.level_counts(values)
 
 
 def count_table(groups: Sequence, names: Sequence[str] | None = None) -> tuple[np.ndarray, np.ndarray, list[str]]:
@@ -193,8 +286,7 @@ def count_table(groups: Sequence, names: Sequence[str] | None = None) -> tuple[n
         if isinstance(grp, LevelCounts):
             per_group.append((grp.levels, grp.counts))
         else:
-            x = as_values(grp, name)
-            lv, _, ct = factorize(x[~np.isnan(x)])
+            lv, _, ct = encode(as_values(grp, name))
             per_group.append((lv, ct))
     levels = np.unique(np.concatenate([lv for lv, _ in per_group])) if per_group else np.empty(0)
     table = np.zeros((len(per_group), levels.size))
@@ -213,9 +305,5 @@ def average_ranks(x) -> np.ndarray:
     >>> average_ranks([10, 20, 20, None, 5]).tolist()
     [2.0, 3.5, 3.5, nan, 1.0]
     """
-    v = as_values(x)
-    keep = ~np.isnan(v)
-    _, codes, counts = factorize(v[keep])
-    out = np.full(v.size, np.nan)
-    out[keep] = midranks(counts)[codes]
-    return out
+    _, codes, counts = encode(as_values(x))
+    return np.append(midranks(counts), np.nan)[codes]

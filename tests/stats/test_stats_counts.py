@@ -9,7 +9,7 @@ from scipy import stats
 
 from stats._stats_cases import call_quietly, group_cases, theme_scores
 from imgshare.errors import ImgshareError
-from imgshare.stats import LevelCounts, StatsInputError, average_ranks, level_counts_by_group, midranks, tie_sum
+from imgshare.stats import Grouping, LevelCounts, StatsInputError, average_ranks, level_counts_by_group, midranks, tie_sum
 from imgshare.stats._counts import as_values, count_table
 
 
@@ -84,6 +84,36 @@ def test_level_counts_by_group_share_levels_and_match_separate_counting():
         mine = values[(groups == label) & ~np.isnan(values)]
         assert lc.levels.tolist() == [1.0, 2.0, 3.0, 4.0, 5.0]
         assert lc.counts.tolist() == [int((mine == v).sum()) for v in lc.levels]
+
+
+@pytest.mark.parametrize(
+    ("labels", "expected"),
+    [
+        (pd.Series([2, 1, pd.NA, 2, 1, 1], dtype="Int64"), (1, 2)),
+        (pd.Series(["b", "a", None, "b", "a", "a"], dtype="string"), ("a", "b")),
+        (pd.Categorical(["x", "y", None, "x", "y", "y"], categories=["y", "x"]), ("y", "x")),
+        (np.array([1.5, 0.5, np.nan, 1.5, 0.5, 0.5]), (0.5, 1.5)),
+    ],
+)
+def test_grouping_encodes_numeric_string_and_categorical_labels(labels, expected):
+    grouping = Grouping.from_labels(labels)
+    assert grouping.labels == expected
+    counts = grouping.level_counts([5, 4, 3, 5, 4, np.nan])
+    # Row 3 has no group, so its value 3 is not a level; the last row has no value.
+    assert [c.levels.tolist() for c in counts.values()] == [[4.0, 5.0], [4.0, 5.0]]
+    assert [c.counts.tolist() for c in counts.values()] == [[2, 0], [0, 2]]
+
+
+def test_grouping_reused_for_many_variables_equals_fresh_counting():
+    rng = np.random.default_rng(2)
+    groups = pd.Series(rng.integers(0, 4, 1000)).astype("Int64")
+    grouping = Grouping.from_labels(groups)
+    for _ in range(3):
+        values = pd.Series(rng.integers(1, 8, 1000)).astype("Int64")
+        reused, fresh = grouping.level_counts(values), level_counts_by_group(values, groups)
+        assert list(reused) == list(fresh)
+        for key in reused:
+            assert reused[key].counts.tolist() == fresh[key].counts.tolist()
 
 
 def test_level_counts_by_group_rejects_mismatched_lengths():
