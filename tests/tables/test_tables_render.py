@@ -398,3 +398,29 @@ def test_html_number_cells_do_not_wrap_but_text_cells_may():
     cells = re.findall(r'<td( style="[^"]*")? headers="[^"]*" class="gt_row gt_(left|right)">', html)
     assert sorted(align for _, align in cells) == ["left", "left", "right", "right"]
     assert all(("nowrap" in style) == (align == "right") for style, align in cells)
+
+
+def flat_text(node) -> str:
+    """Printed characters of a queried markup tree: text, escaped symbols and spaces."""
+    if isinstance(node, dict):
+        if node.get("func") in ("text", "symbol"):
+            return node["text"]
+        if node.get("func") == "space":
+            return " "
+        return "".join(flat_text(v) for k, v in node.items() if k not in ("separator", "supplement"))
+    if isinstance(node, list):
+        return "".join(flat_text(v) for v in node)
+    return ""
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), min_size=1, max_size=30)
+                .filter(lambda s: s.strip()), min_size=1, max_size=6))
+def test_typst_markup_escaping_prints_any_printable_text_verbatim(texts):
+    from imgshare.tables import typst_escape
+
+    source = "\n".join(f'#figure(caption: [{typst_escape(t)}], kind: "x", supplement: none)[] <c{i}>'
+                       for i, t in enumerate(texts))
+    for i, text in enumerate(texts):
+        (figure,) = json.loads(typst.query(source.encode(), f"<c{i}>"))
+        assert flat_text(figure["caption"]["body"]) == " ".join(text.split())
