@@ -1,0 +1,157 @@
+"""Every table and figure a codebook calls for, built from the analysis results and named by label.
+
+This is the one place that decides which exhibits a study has: ``imgshare figures`` writes them
+all to disk and the manuscripts show them by label. Labels come from codebook ids
+(``tbl-patients-age-group``, ``fig-experts-risks``), so any codebook gets a full set.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from .codebook import Codebook
+from .disclosure import suppress_frame
+
+__all__ = ["Exhibit", "build_exhibits", "slug", "table_exhibits", "figure_exhibits"]
+
+DOUBLE_COLUMN_MM = 175.0
+
+
+@dataclass(frozen=True)
+class Exhibit:
+    """A table (``obj`` is a TableSpec) or a figure (``obj`` is a plotnine ggplot)."""
+
+    label: str
+    kind: str
+    caption: str
+    obj: Any
+    alt: str = ""
+    width_mm: float = DOUBLE_COLUMN_MM
+    height_mm: float = 100.0
+
+
+def slug(*parts: str) -> str:
+    return "-".join(str(p).replace("_", "-").lower() for p in parts if p)
+
+
+def _suppressed(frame: pd.DataFrame, count: str, by: list[str], min_cell: int) -> pd.DataFrame:
+    if min_cell <= 1:
+        return frame
+    out = suppress_frame(frame, count, by, min_cell)
+    out.attrs["min_cell"] = min_cell
+    return out
+
+
+def table_exhibits(results: Any, *, min_cell: int = 0) -> dict[str, Exhibit]:
+    """Tables: participant flow, each categorical variable, each questionnaire's items (per scale),
+    item agreement, theme correlations, reliability and one table per comparison."""
+    from . import tables as T
+
+    cb: Codebook = results.codebook
+    out: dict[str, Exhibit] = {}
+
+    def add(spec, caption):
+        out[spec.label] = Exhibit(spec.label, "table", caption, spec)
+
+    add(T.tbl_participant_flow(results.flow, cb), "Responses received, excluded and analysed")
+    desc = results.descriptives
+    for qid, q in cb.questionnaires.items():
+        for vid, var in q.variables.items():
+            if var.type != "categorical":
+                continue
+            frame = desc[(desc["questionnaire"] == qid) & (desc["variable"] == vid)].reset_index(drop=True)
+            frame = _suppressed(frame, "n", [], min_cell)
+            title = f"{q.label}: {var.question}"
+            add(T.tbl_categorical(frame, vid, cb, slug("tbl", qid, vid), questionnaire=qid, title=title,
+                                  min_cell=min_cell or None), title)
+        levels = results.item_levels[results.item_levels["questionnaire"] == qid]
+        levels = _suppressed(levels.reset_index(drop=True), "n", ["item"], min_cell)
+        scales = list(dict.fromkeys(cb.items[i].scale for i in q.items))
+        for sid in scales:
+            items = [i for i in q.items if cb.items[i].scale == sid]
+            label = slug("tbl", qid, "items", sid if len(scales) > 1 else "")
+            title = f"{q.label}: answers to each statement" + (f" ({cb.scales[sid].label})" if len(scales) > 1 else "")
+            add(T.tbl_likert_item(levels, cb, label, questionnaire=qid, items=items, title=title,
+                                  min_cell=min_cell or None), title)
+    add(T.tbl_item_agreement(results.item_agreement, cb), "Agreement with each statement")
+    if not results.theme_correlation_summary.empty:
+        add(T.tbl_theme_correlations(results.theme_correlation_summary, cb),
+            "Spearman correlation between the items of each theme")
+    if not results.reliability.empty:
+        add(T.tbl_reliability(results.reliability, cb), "Internal consistency of each theme")
+    p_adjust = results.settings.get("p_adjust") if hasattr(results, "settings") else None
+    for cid, comp in cb.comparisons.items():
+        tests = results.comparisons[results.comparisons["comparison"] == cid]
+        if tests.empty:
+            continue
+        add(T.tbl_comparisons(results.comparisons, results.comparison_groups, cb, slug("tbl", "compare", cid),
+                              comparison=cid, p_adjust=p_adjust), comp.label)
+    return out
+
+
+def _by_scale(cb: Codebook, items: list[str]) -> list[tuple[str, list[str]]]:
+    """Items of one chart must share a scale: split a domain's items by scale, in order."""
+    scales = list(dict.fromkeys(cb.items[i].scale for i in items))
+    return [(sid if len(scales) > 1 else "", [i for i in items if cb.items[i].scale == sid]) for sid in scales]
+
+
+def _n_items_height(n: int, per_item: float = 8.5, base: float = 32.0) -> float:
+    return base + per_item * n
+
+
+def figure_exhibits(results: Any) -> dict[str, Exhibit]:
+    """Figures: a diverging chart per questionnaire and domain, a paired chart per between-
+    questionnaire comparison and domain, mean agreement per domain, and the participant flow."""
+    from . import figures as F
+
+    cb: Codebook = results.codebook
+    out: dict[str, Exhibit] = {}
+    levels = results.item_levels
+    for qid, q in cb.questionnaires.items():
+        for did, dom in cb.domains.items():
+            for sid, items in _by_scale(cb, [i for i in dom.items if i in q.items]):
+                label = slug("fig", qid, did, sid)
+                scale_note = f" ({cb.scales[sid].label})" if sid else ""
+                caption = f"{q.label}: agreement with {dom.label.lower()}{scale_note} – deviation from neutral"
+                alt = (f"Diverging stacked bar chart of {q.label.lower()}' answers to {len(items)} statements on "
+                       f"{dom.label.lower()}, disagreement to the left of zero and agreement to the right.")
+                plot = F.diverging_likert(levels, cb, qid, items)
+                out[label] = Exhibit(label, "figure", caption, plot, alt, DOUBLE_COLUMN_MM,
+                                     _n_items_height(len(items)))
+    for cid, comp in cb.comparisons.items():
+        if comp.between != "questionnaires" or len(comp.groups) != 2:
+            continue
+        tests = results.item_tests[results.item_tests["comparison"] == cid]
+        for did, dom in cb.domains.items():
+            for sid, items in _by_scale(cb, [i for i in dom.items if i in comp.items]):
+                label = slug("fig", "paired", cid, did, sid)
+                names = " and ".join(cb.questionnaires[g].label.lower() for g in comp.groups)
+                caption = (f"{dom.label}: {names} side by side, with each statement's Mann-Whitney p-value and "
+                           "effect size r")
+                alt = (f"Paired diverging bar charts comparing {names} on {len(items)} statements on "
+                       f"{dom.label.lower()}, with test results printed beside each pair of bars.")
+                plot = F.paired_likert(levels, tests, cb, cid, items)
+                out[label] = Exhibit(label, "figure", caption, plot, alt, DOUBLE_COLUMN_MM,
+                                     _n_items_height(len(items), per_item=15.0))
+    if cb.domains:
+        label = "fig-domain-agreement"
+        names = ", ".join(d.label.lower() for d in cb.domains.values())
+        out[label] = Exhibit(label, "figure", f"Mean agreement with {names}, by questionnaire",
+                             F.domain_agreement_plot(results.domain_agreement, cb),
+                             f"Bar chart of the mean percentage agreeing with the statements on {names}, "
+                             "one bar per questionnaire, values printed on the bars.", DOUBLE_COLUMN_MM, 80.0)
+    out["fig-participant-flow"] = Exhibit(
+        "fig-participant-flow", "figure", "Participant flow: responses received, excluded and analysed",
+        F.participant_flow_plot(results.flow, cb),
+        "Flow diagram per questionnaire from responses received, through exclusions by reason, to "
+        "responses analysed, with counts in each box.", DOUBLE_COLUMN_MM, 75.0)
+    return out
+
+
+def build_exhibits(results: Any, *, min_cell: int = 0) -> Mapping[str, Exhibit]:
+    """All tables, then all figures, by label."""
+    return {**table_exhibits(results, min_cell=min_cell), **figure_exhibits(results)}
