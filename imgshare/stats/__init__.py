@@ -7,9 +7,9 @@ codebook, no Cohort. Undefined results come back as NaN with a ``reason``; unusa
 Public API (stable; the analysis layer codes against it):
 
 - Counting: ``LevelCounts(levels, counts)``, ``LevelCounts.from_values(x)``,
-  ``Grouping.from_labels(labels)`` (encode a grouping variable once) and
-  ``Grouping.level_counts(values)`` / ``level_counts_by_group(values, groups)``
-  ``-> dict[label, LevelCounts]``,
+  ``LevelCodes.from_values(x)`` (encode a variable once), ``Grouping.from_labels(labels)``
+  (encode a grouping variable once), ``Grouping.level_counts(values or LevelCodes)`` and
+  ``level_counts_by_group(values, groups)`` ``-> dict[label, LevelCounts]`` (one counting pass),
   ``average_ranks(x)``, ``midranks(counts)``, ``tie_sum(counts)``.
 - Correlation: ``spearman(x, y, *, confidence=0.95)``; ``spearman_matrix(frame, *, confidence=0.95)``.
 - Group comparison: ``mann_whitney(x, y, *, names=("x", "y"), method="auto", n_boot=2000,
@@ -24,7 +24,7 @@ Groups passed to the comparison functions may be raw arrays (NaN/NA dropped) or
 """
 
 from ._correlation import spearman, spearman_matrix
-from ._counts import Grouping, LevelCounts, average_ranks, level_counts_by_group, midranks, tie_sum
+from ._counts import Grouping, LevelCodes, LevelCounts, average_ranks, level_counts_by_group, midranks, tie_sum
 from ._errors import StatsInputError
 from ._kruskal import KruskalWallisResult, dunn, kruskal_wallis
 from ._mannwhitney import mann_whitney
@@ -34,6 +34,7 @@ from ._reliability import cronbach_alpha
 
 __all__ = [
     "LevelCounts",
+    "LevelCodes",
     "Grouping",
     "level_counts_by_group",
     "average_ranks",

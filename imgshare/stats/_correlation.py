@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from ._counts import as_values, encode, joint_counts, midranks
+from ._counts import coerce, encode, joint_counts, midranks
 from ._errors import StatsInputError
 
 __all__ = ["spearman", "spearman_matrix"]
@@ -72,9 +72,9 @@ def _check_confidence(confidence: float) -> float:
     return float(confidence)
 
 
-def _encode(x: np.ndarray) -> tuple[np.ndarray, int]:
+def _encode(x, name: str) -> tuple[np.ndarray, int]:
     """Level codes 0..k-1 for present values and k for missing ones; returns (codes, k)."""
-    levels, codes, _ = encode(x)
+    levels, codes, _ = encode(*coerce(x, name))
     return codes, levels.size
 
 
@@ -132,11 +132,10 @@ def spearman(x, y, *, confidence: float = 0.95) -> pd.DataFrame:
     (5, 0.8208)
     """
     confidence = _check_confidence(confidence)
-    vx, vy = as_values(x, "x"), as_values(y, "y")
-    if vx.size != vy.size:
-        raise StatsInputError(f"x and y must be paired: lengths {vx.size} and {vy.size} differ")
-    cx, kx = _encode(vx)
-    cy, ky = _encode(vy)
+    cx, kx = _encode(x, "x")
+    cy, ky = _encode(y, "y")
+    if cx.size != cy.size:
+        raise StatsInputError(f"x and y must be paired: lengths {cx.size} and {cy.size} differ")
     return pd.DataFrame([_result(*_pair_moments(cx, kx, cy, ky), confidence)], columns=_COLUMNS)
 
 
@@ -180,7 +179,7 @@ def spearman_matrix(frame, *, confidence: float = 0.95) -> pd.DataFrame:
     names = [str(c) for c in frame.columns]
     if len(set(names)) != len(names):
         raise StatsInputError(f"frame: column names must be distinct, got {names}")
-    encoded = [_encode(as_values(frame.iloc[:, i], names[i])) for i in range(frame.shape[1])]
+    encoded = [_encode(frame.iloc[:, i], names[i]) for i in range(frame.shape[1])]
     shape = tuple(k + 1 for _, k in encoded)
     rows = []
     full = None

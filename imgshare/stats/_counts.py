@@ -16,7 +16,7 @@ import pandas as pd
 
 from ._errors import StatsInputError
 
-__all__ = ["LevelCounts", "Grouping", "level_counts_by_group", "average_ranks", "midranks", "tie_sum"]
+__all__ = ["LevelCounts", "LevelCodes", "Grouping", "level_counts_by_group", "average_ranks", "midranks", "tie_sum"]
 
 # Integer codes spanning at most this many values are counted with one bincount (O(N), no hashing).
 _BINCOUNT_SPAN = 1 << 16
@@ -27,8 +27,14 @@ _BLOCK = 1 << 16
 def as_values(x, name: str = "x") -> np.ndarray:
     """Coerce one sample to a 1-D float64 array with NaN for missing answers (pd.NA, None, NaN).
 
-    Always returns a new array, so callers may not mutate their input through it.
+    The result may share memory with the input, so it is returned read-only: nothing here can
+    write into a caller's data.
     """
+    return coerce(x, name)[0]
+
+
+def coerce(x, name: str = "x") -> tuple[np.ndarray, bool]:
+    """:func:`as_values` plus whether the source dtype guarantees whole numbers (no check needed)."""
     if isinstance(x, LevelCounts):
         raise StatsInputError(f"{name}: expected raw values, got LevelCounts")
     if isinstance(x, (pd.DataFrame,)):
@@ -39,15 +45,17 @@ def as_values(x, name: str = "x") -> np.ndarray:
             pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)
         ):
             if pd.api.types.is_object_dtype(dtype):
-                return as_values(np.asarray(x, dtype=object), name)
+                return coerce(np.asarray(x, dtype=object), name)
             raise StatsInputError(f"{name}: expected numbers, found values of type {dtype}")
-        out = np.asarray(x.to_numpy(dtype="float64", na_value=np.nan, copy=True), dtype=np.float64)
+        integral = pd.api.types.is_integer_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)
+        out = np.asarray(x.to_numpy(dtype="float64", na_value=np.nan), dtype=np.float64)
     else:
         arr = np.asarray(x)
         if arr.ndim != 1:
             raise StatsInputError(f"{name}: expected a 1-D sequence of values, got shape {arr.shape}")
+        integral = arr.dtype.kind in "biu"
         if arr.dtype.kind in "biuf":
-            out = arr.astype(np.float64, copy=True)
+            out = arr.astype(np.float64, copy=False)
         elif arr.dtype.kind == "O":
             try:
                 out = pd.to_numeric(pd.Series(arr, dtype=object), errors="raise").to_numpy(
@@ -55,14 +63,17 @@ def as_values(x, name: str = "x") -> np.ndarray:
                 )
             except (TypeError, ValueError) as exc:
                 raise StatsInputError(f"{name}: expected numbers, found non-numeric values ({exc})") from None
-            out = np.asarray(out, dtype=np.float64).copy()
+            out = np.asarray(out, dtype=np.float64)
         else:
             raise StatsInputError(f"{name}: expected numbers, found values of type {arr.dtype}")
     if out.ndim != 1:
         raise StatsInputError(f"{name}: expected a 1-D sequence of values, got shape {out.shape}")
-    if np.isinf(out).any():
+    # fmin/fmax skip NaN, so they reach +-inf exactly when one is present (two cheap reductions).
+    if not integral and out.size and (np.fmax.reduce(out) == np.inf or np.fmin.reduce(out) == -np.inf):
         raise StatsInputError(f"{name}: contains infinite values; expected finite numbers or missing")
-    return out
+    out = out.view()  # a new view object: locking it leaves the caller's own array writable
+    out.flags.writeable = False
+    return out, integral
 
 
 def _blocks(n: int):
@@ -85,19 +96,20 @@ def _offset_codes(x: np.ndarray, lo: float, missing_code: int) -> np.ndarray:
     return codes
 
 
-def encode(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def encode(x: np.ndarray, integral: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Split values (NaN = missing) into (sorted distinct levels, code per value, count per level).
 
     Missing values get code ``k`` = number of levels, so one ``bincount`` with ``k + 1`` bins
     counts answers and non-answers together without first dropping rows. Small integer codes
     (Likert answers) are counted directly; other values are hashed (``pandas.factorize``).
+    ``integral=True`` promises whole numbers (an integer source dtype) and skips that check.
     """
     n = x.size
     lo = np.fmin.reduce(x) if n else np.nan
     if np.isnan(lo):
         return np.empty(0), np.zeros(n, dtype=np.int64), np.empty(0, dtype=np.int64)
     hi = np.fmax.reduce(x)
-    if hi - lo < max(_BINCOUNT_SPAN, 2 * n) and _is_integral(x):
+    if hi - lo < max(_BINCOUNT_SPAN, 2 * n) and (integral or _is_integral(x)):
         span = int(hi - lo) + 1
         offset = _offset_codes(x, lo, span)
         full = np.bincount(offset, minlength=span + 1)
@@ -197,6 +209,36 @@ class LevelCounts:
 
 
 @dataclass(frozen=True, eq=False)
+class LevelCodes:
+    """One variable encoded once: its sorted distinct levels and each row's level index.
+
+    ``codes[i] == len(levels)`` marks a missing value. Pass it to :meth:`Grouping.level_counts`
+    to count the same variable under several groupings without re-encoding it.
+
+    Examples
+    --------
+    >>> lc = LevelCodes.from_values([2, None, 5, 2])
+    >>> lc.levels.tolist(), lc.codes.tolist(), lc.level_counts().counts.tolist()
+    ([2.0, 5.0], [0, 2, 1, 0], [2, 1])
+    """
+
+    levels: np.ndarray
+    codes: np.ndarray
+
+    @classmethod
+    def from_values(cls, values) -> "LevelCodes":
+        """Encode one variable (missing = NA/None/NaN)."""
+        levels, codes, _ = encode(*coerce(values, "values"))
+        levels.flags.writeable = False
+        codes.flags.writeable = False
+        return cls(levels, codes)
+
+    def level_counts(self) -> LevelCounts:
+        """Counts of the non-missing values."""
+        return LevelCounts(self.levels, np.bincount(self.codes, minlength=self.levels.size + 1)[: self.levels.size])
+
+
+@dataclass(frozen=True, eq=False)
 class Grouping:
     """A grouping variable encoded once, to count many variables by group cheaply.
 
@@ -237,14 +279,14 @@ class Grouping:
         return cls(names, codes)
 
     def level_counts(self, values) -> dict[Hashable, LevelCounts]:
-        """Count ``values`` (one per row) in each group, on one shared level set.
+        """Count ``values`` (one per row, raw or :class:`LevelCodes`) in each group, on one shared level set.
 
         Rows with a missing value or a missing group are not counted.
         """
-        x = as_values(values, "values")
-        if x.size != self.codes.size:
-            raise StatsInputError(f"groups: length {self.codes.size} differs from values length {x.size}")
-        levels, vcodes, _ = encode(x)
+        encoded = values if isinstance(values, LevelCodes) else LevelCodes.from_values(values)
+        levels, vcodes = encoded.levels, encoded.codes
+        if vcodes.size != self.codes.size:
+            raise StatsInputError(f"groups: length {self.codes.size} differs from values length {vcodes.size}")
         g, k = len(self.labels), levels.size
         table = joint_counts(self.codes, g, vcodes, k)[:g, :k]
         used = table.sum(axis=0) > 0  # a level seen only in rows without a group is not a level here

@@ -9,7 +9,7 @@ from scipy import stats
 
 from stats._stats_cases import call_quietly, group_cases, theme_scores
 from imgshare.errors import ImgshareError
-from imgshare.stats import Grouping, LevelCounts, StatsInputError, average_ranks, level_counts_by_group, midranks, tie_sum
+from imgshare.stats import Grouping, LevelCodes, LevelCounts, StatsInputError, average_ranks, level_counts_by_group, midranks, tie_sum
 from imgshare.stats._counts import as_values, count_table
 
 
@@ -161,7 +161,23 @@ def test_input_data_not_modified():
     series = pd.Series([1, pd.NA, 3, 3], dtype="Int64")
     before = series.copy()
     out = as_values(series)
-    out[:] = 99
+    assert not out.flags.writeable
+    floats = np.array([1.0, 2.0, np.nan])
+    view = as_values(floats)
+    assert not view.flags.writeable and floats.flags.writeable
     average_ranks(series)
     LevelCounts.from_values(series)
     pd.testing.assert_series_equal(series, before)
+
+
+def test_level_codes_counted_under_a_grouping_equal_raw_values():
+    rng = np.random.default_rng(12)
+    values = pd.Series(rng.integers(1, 5, 300)).astype("Int64")
+    values[rng.random(300) < 0.1] = pd.NA
+    grouping = Grouping.from_labels(rng.choice(["u", "v"], 300))
+    codes = LevelCodes.from_values(values)
+    assert codes.level_counts().counts.tolist() == LevelCounts.from_values(values).counts.tolist()
+    from_codes, from_raw = grouping.level_counts(codes), grouping.level_counts(values)
+    assert {k: v.counts.tolist() for k, v in from_codes.items()} == {k: v.counts.tolist() for k, v in from_raw.items()}
+    with pytest.raises(StatsInputError, match="length"):
+        Grouping.from_labels(["u", "v"]).level_counts(codes)
