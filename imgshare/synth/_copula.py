@@ -1,4 +1,7 @@
-"""The Gaussian copula: latent normals, exact-count discretisation and Spearman calibration."""
+"""The Gaussian copula: latent normals, exact-count discretisation and Spearman calibration.
+
+The last, fine stage of the calibration (count-preserving swaps) is in :mod:`._swaps`.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +19,6 @@ __all__ = [
     "discretize_by_cuts",
     "pairwise_spearman",
     "fit_copula",
-    "refine_by_swaps",
 ]
 
 #: Latent correlations are kept inside (-LIMIT, LIMIT) so the matrix stays invertible.
@@ -244,115 +246,3 @@ def fit_copula(
         for (a, b), g in zip(pairs, np.nan_to_num(gap)):
             r[a, b] = r[b, a] = float(np.clip(r[a, b] + gain * g, -LIMIT, LIMIT))
     return best[1]
-
-
-def _midranks(x: np.ndarray) -> np.ndarray:
-    return rankdata(x)
-
-
-def _excess(gap, slack: float):
-    return np.maximum(np.abs(gap) - slack, 0.0) ** 2
-
-
-def refine_by_swaps(
-    codes: np.ndarray,
-    pairs: np.ndarray,
-    targets: np.ndarray,
-    eligible: np.ndarray,
-    tolerance: float,
-    max_swaps: int,
-) -> tuple[np.ndarray, np.ndarray, int]:
-    """Move Spearman rhos onto their targets by swapping adjacent answers between respondents.
-
-    Parameters
-    ----------
-    codes : ndarray of int, shape (n, d)
-        Discretised answers (``-1`` = no answer). Not modified.
-    pairs, targets : ndarray
-        Column pairs and their target rhos.
-    eligible : ndarray of bool, shape (n,)
-        Rows that may take part in a swap; they must answer every column, so that the
-        rows answering any pair do not change.
-    tolerance : float
-        Stop when every |rho - target| <= tolerance.
-    max_swaps : int
-        Upper bound on swaps.
-
-    Returns
-    -------
-    codes : ndarray
-        New answers with exactly the same counts per column.
-    achieved : ndarray
-        Spearman rho per pair.
-    swaps : int
-        Number of swaps made.
-
-    Notes
-    -----
-    Swapping the answers of rows i and j in column b (codes one level apart) swaps their
-    mid-ranks, so the variance of every column is unchanged and for each pair (a, b)
-
-    .. math:: \\Delta\\rho_{ab} = \\frac{(r^a_i - r^a_j)(r^b_j - r^b_i)}{m\\,s_a s_b}
-
-    with m the rows answering both and s the population SD of the mid-ranks. Each step
-    takes the swap, in the column of the worst pair, that most reduces the summed squared
-    gap over all pairs touching that column (ties: the first in row order). Rank-
-    based reordering in the spirit of Iman and Conover (1982); with few swaps it leaves
-    the copula's structure and group effects essentially intact.
-
-    References
-    ----------
-    Iman RL, Conover WJ. A distribution-free approach to inducing rank correlation among
-    input variables. Commun Stat Simul Comput 1982;11:311-34.
-
-    Examples
-    --------
-    >>> rng = np.random.default_rng(1)
-    >>> codes = rng.integers(1, 6, size=(150, 2))
-    >>> new, rho, swaps = refine_by_swaps(codes, np.array([[0, 1]]), np.array([0.3]),
-    ...                                   np.ones(150, bool), 0.005, 200)
-    >>> abs(float(rho[0]) - 0.3) <= 0.005, bool(np.all(np.sort(new, 0) == np.sort(codes, 0)))
-    (True, True)
-    """
-    codes = codes.copy()
-    rows = np.flatnonzero(eligible)
-    # pairs already within half the tolerance may drift inside it without penalty, which
-    # frees the search from balancing all gaps at once
-    slack = tolerance / 2
-    achieved = pairwise_spearman(codes, pairs)
-    swaps = 0
-    for swaps in range(max_swaps + 1):
-        gap = targets - achieved
-        if len(gap) == 0 or np.max(np.abs(gap)) <= tolerance or swaps == max_swaps:
-            break
-        worst = int(np.argmax(np.abs(gap)))
-        best = None
-        for col in pairs[worst]:
-            touching = [k for k, (a, b) in enumerate(pairs) if col in (a, b)]
-            gain = np.zeros((rows.size, rows.size))
-            for k in touching:
-                a, b = pairs[k]
-                other = b if a == col else a
-                both = (codes[:, a] >= 0) & (codes[:, b] >= 0)
-                m = both.sum()
-                rc = np.zeros(codes.shape[0])
-                ro = np.zeros(codes.shape[0])
-                rc[both] = _midranks(codes[both, col])
-                ro[both] = _midranks(codes[both, other])
-                norm = m * rc[both].std() * ro[both].std()
-                ro_r, rc_r = ro[rows], rc[rows]
-                delta = np.subtract.outer(ro_r, ro_r) * np.subtract.outer(rc_r, rc_r).T / norm
-                gain += _excess(gap[k], slack) - _excess(gap[k] - delta, slack)
-            c = codes[rows, col]
-            allowed = np.subtract.outer(c, c) != 0
-            gain[~allowed] = -np.inf
-            flat = int(np.argmax(gain))
-            if best is None or gain.flat[flat] > best[0]:
-                best = (gain.flat[flat], col, flat)
-        if best is None or not best[0] > 0:
-            break
-        _, col, flat = best
-        i, j = rows[flat // rows.size], rows[flat % rows.size]
-        codes[i, col], codes[j, col] = codes[j, col], codes[i, col]
-        achieved = pairwise_spearman(codes, pairs)
-    return codes, achieved, swaps

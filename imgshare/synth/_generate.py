@@ -11,7 +11,8 @@ from ..codebook import Codebook, Questionnaire, Variable
 from ..errors import ImgshareError
 from ._calibration import Calibration, QuestionnaireCalibration
 from ._check import check_against_codebook, resolve_items
-from ._copula import cut_points, discretize_by_cuts, fit_copula, refine_by_swaps, whitened_normal
+from ._copula import cut_points, discretize_by_cuts, fit_copula, whitened_normal
+from ._swaps import refine_by_swaps
 
 __all__ = ["SynthesisError", "synthesize"]
 
@@ -21,6 +22,10 @@ COARSE = 0.01
 #: Swap budget per analysed respondent: enough to close a COARSE gap, small enough that
 #: the latent structure (group effects, background correlations) survives.
 MAX_SWAPS_PER_ROW = 1
+#: Swaps continue until every rho is this fraction of the tolerance from its target, so
+#: it lands near the middle of its accepted interval rather than at an edge, where a
+#: different summation order (another program's rho) could flip the printed digit.
+SETTLE = 0.25
 #: Rank swaps can stall one swap short of a tight tolerance (rho moves in steps); the
 #: item stage is then redrawn with fresh latent normals from the same stream, this often.
 MAX_ATTEMPTS = 8
@@ -264,11 +269,12 @@ def _items(codebook: Codebook, q: Questionnaire, qc: QuestionnaireCalibration, c
         fit = fit_copula(whitened_normal(rng, n, d), base, pairs, targets, shift, level_codes, level_counts,
                          answered, max(calibration.tolerance, COARSE), calibration.max_iterations)
         codes, achieved, _ = refine_by_swaps(fit.codes, pairs, targets, answered.all(axis=1),
-                                             calibration.tolerance, MAX_SWAPS_PER_ROW * n)
-        if np.all(np.abs(achieved - targets) <= calibration.tolerance):
+                                             SETTLE * calibration.tolerance, MAX_SWAPS_PER_ROW * n)
+        # strictly inside: a rho exactly at target + tolerance would round away from it
+        if np.all(np.abs(achieved - targets) < calibration.tolerance):
             break
     misses = [f"{t.a}-{t.b} reaches {a:.4f}, target {t.r:.4f}"
-              for t, a in zip(qc.spearman, achieved) if not abs(a - t.r) <= calibration.tolerance]
+              for t, a in zip(qc.spearman, achieved) if not abs(a - t.r) < calibration.tolerance]
     if misses:
         raise SynthesisError(f"{qc.id}.spearman: cannot meet every target within {calibration.tolerance} "
                              f"with these counts ({'; '.join(misses)})")
