@@ -152,3 +152,11 @@ def test_input_data_not_modified():
 def test_bad_input_raises_stats_input_error(call, message):
     with pytest.raises(StatsInputError, match=message):
         call()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.integers(1, 3), min_size=1, max_size=5), min_size=2, max_size=4))
+def test_bootstrap_on_tiny_groups_emits_no_warnings_and_explains_every_nan(raw_groups):
+    test = call_quietly(kruskal_wallis, *raw_groups, n_boot=200).test
+    numeric = test[["H", "p", "epsilon2", "ci_low", "ci_high"]].to_numpy(dtype=float)
+    assert (test.reason[0] == "") == bool(np.isfinite(numeric).all())

@@ -180,3 +180,14 @@ def test_input_data_not_modified():
 def test_bad_arguments_raise_stats_input_error(kwargs, message):
     with pytest.raises(StatsInputError, match=message):
         mann_whitney([1, 2], [3, 4], **kwargs)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.integers(1, 3), min_size=1, max_size=6),
+    st.lists(st.integers(1, 3), min_size=1, max_size=6),
+)
+def test_bootstrap_on_tiny_near_constant_samples_emits_no_warnings_and_explains_every_nan(xs, ys):
+    res = call_quietly(mann_whitney, xs, ys, n_boot=200)
+    numeric = res[["U", "z", "p", "r", "r_ci_low", "r_ci_high", "rbc", "cles"]].to_numpy(dtype=float)
+    assert (res.reason[0] == "") == bool(np.isfinite(numeric).all())
