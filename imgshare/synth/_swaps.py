@@ -125,10 +125,10 @@ def _best_single(codes: np.ndarray, rows: np.ndarray, pairs: np.ndarray, gap: np
     return float(after[best]), where[best], effects, where
 
 
-def _step(codes: np.ndarray, rows: np.ndarray, pairs: np.ndarray, gap: np.ndarray) -> int:
+def _step(codes: np.ndarray, rows: np.ndarray, pairs: np.ndarray, gap: np.ndarray, two: bool) -> int:
     """Make the one or two swaps that most reduce the squared gap; returns how many (0: none helps).
 
-    One swap when one helps. Otherwise a pair of swaps: effects of swaps on different rows
+    One swap when one helps. Otherwise (if ``two``) a pair of swaps: effects of swaps on different rows
     add, so good first swaps are those with another effect near ``gap - first`` (a
     nearest-neighbour query); each of the closest few is tried, followed by the exact best
     second swap, until one pair lowers the squared gap.
@@ -138,6 +138,8 @@ def _step(codes: np.ndarray, rows: np.ndarray, pairs: np.ndarray, gap: np.ndarra
     if after < now - MIN_GAIN:
         _swap(codes, move)
         return 1
+    if not two:
+        return 0
     dist, _ = cKDTree(effects).query(gap - effects, k=1)
     for first in np.argsort(dist, kind="stable")[:LOOKAHEAD]:
         if dist[first] ** 2 >= now - MIN_GAIN:
@@ -228,7 +230,7 @@ def refine_by_swaps(
             gap = np.nan_to_num(goal - pairwise_spearman(codes, sub))
             if np.max(np.abs(gap)) <= tolerance:
                 break
-            made = _step(codes, rows, sub, gap)
+            made = _step(codes, rows, sub, gap, two=max_swaps - swaps >= 2)
             if made == 0:
                 break
             swaps += made
