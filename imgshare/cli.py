@@ -119,12 +119,13 @@ def figures(
     codebook: CodebookOpt = DEFAULT_CODEBOOK,
     data: DataOpt = None,
     encoding: EncodingOpt = None,
+    min_cell: Annotated[int, typer.Option(help="Suppress counts 1..K-1 in tables (disclosure control); 0 = off.")] = 0,
 ) -> None:
     """Write every figure (PNG 300 dpi + SVG) and table (HTML, CSV, Typst), named by label."""
     from .pack import write_pack
 
     _, cohort = _load(codebook, data, encoding)
-    paths = write_pack(cohort, out)
+    paths = write_pack(cohort, out, min_cell=min_cell)
     typer.echo(f"{len(paths)} files written to {out}/")
 
 
@@ -149,9 +150,15 @@ def check(
 def report(
     to: Annotated[str, typer.Option("--to", help="Comma-separated formats: html,pdf,docx.")] = "html,pdf,docx",
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("_output"),
-    codebook: CodebookOpt = DEFAULT_CODEBOOK,
+    codebook: Annotated[Optional[Path], typer.Option(
+        "--codebook", "-c", help="Codebook YAML file (default: the one the project names, data/codebook.yml).")] = None,
     data: DataOpt = None,
-    project: Annotated[Path, typer.Option(help="Quarto project folder.")] = Path("."),
+    project: Annotated[Optional[Path], typer.Option(
+        help="Quarto project folder (default: this folder if it was written for the codebook, "
+             "else imgshare's generic manuscript).")] = None,
+    min_cell: Annotated[int, typer.Option(
+        "--min-cell", min=0, help="Print counts 1..K-1 as '<K' in tables and prose (disclosure control; "
+                                  "5 is usual for patient data); 0 = off.")] = 0,
     quiet: QuietOpt = False,
 ) -> None:
     """Render the manuscript (Quarto if installed, else the built-in engine) to _output/."""
@@ -162,13 +169,27 @@ def report(
     if bad or not formats:
         raise ImgshareError(f"--to: found {to!r}; expected a comma-separated subset of html,pdf,docx")
     written = render_report(project_dir=project, out_dir=out, formats=formats, data_dir=data,
-                            codebook_path=codebook, quiet=quiet)
+                            codebook_path=codebook, quiet=quiet, min_cell=min_cell)
     for p in written or []:
         typer.echo(f"wrote {p}")
 
 
+def _raise_interrupt(signum, frame):  # noqa: ARG001 - signal handler signature
+    raise KeyboardInterrupt
+
+
+def _terminate_as_interrupt() -> None:
+    """SIGTERM unwinds like Ctrl-C, so temporary files are removed and outputs stay whole."""
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _raise_interrupt)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Console entry point: run the app, turning errors into one-line messages and exit codes."""
+    _terminate_as_interrupt()
     try:
         rc = app(args=argv, standalone_mode=False)
     except ImgshareError as exc:
@@ -182,6 +203,9 @@ def main(argv: list[str] | None = None) -> int:
         _err("interrupted; previous outputs left as they were")
         return 130
     except Exception as exc:  # click usage errors and internal bugs: never a raw traceback
+        if type(exc).__name__ == "Abort":  # click turns Ctrl-C inside a command into Abort
+            _err("interrupted; previous outputs left as they were")
+            return 130
         if hasattr(exc, "show") and hasattr(exc, "exit_code"):  # click/typer usage errors
             exc.show()
             return 2

@@ -7,11 +7,16 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["atomic_path", "write_bytes_atomic", "write_text_atomic", "sha256_file"]
+__all__ = ["atomic_path", "write_bytes_atomic", "write_text_atomic", "sha256_file", "neutralise_formula"]
+
+_PLAIN_NUMBER = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
+#: A spreadsheet evaluates a cell starting with these as a formula (tab and CR variants too).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @contextlib.contextmanager
@@ -49,3 +54,18 @@ def sha256_file(path: Path | str) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+def neutralise_formula(text: str) -> str:
+    """Prefix an apostrophe to a cell a spreadsheet would evaluate; plain numbers stay numbers.
+
+    Examples
+    --------
+    >>> neutralise_formula("=HYPERLINK(1)"), neutralise_formula("-0.12"), neutralise_formula("-1+1")
+    ("'=HYPERLINK(1)", '-0.12', "'-1+1")
+    """
+    if _PLAIN_NUMBER.match(text):
+        return text
+    if text.startswith(_FORMULA_START) or text.lstrip().startswith(_FORMULA_START[:4]):
+        return "'" + text
+    return text

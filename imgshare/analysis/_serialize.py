@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..io import write_text_atomic
+from ..io import neutralise_formula, write_text_atomic
 
 __all__ = ["results_to_json", "write_results", "SCHEMA"]
 
@@ -121,8 +121,15 @@ def results_to_json(results: Any) -> str:
 
 
 def frame_csv(frame: pd.DataFrame) -> str:
-    """CSV text of a frame: full-precision floats, empty cells for missing values, LF endings."""
-    return frame.to_csv(index=False, lineterminator="\n")
+    """CSV text of a frame: full-precision floats, empty cells for missing values, LF endings.
+
+    Text cells a spreadsheet would run as a formula get a leading apostrophe.
+    """
+    safe = frame.copy()
+    for col in safe.columns:
+        if safe[col].dtype == object or pd.api.types.is_string_dtype(safe[col]):
+            safe[col] = safe[col].map(lambda v: neutralise_formula(v) if isinstance(v, str) else v)
+    return safe.to_csv(index=False, lineterminator="\n")
 
 
 def write_results(results: Any, out_dir: Path | str) -> list[Path]:
@@ -144,8 +151,9 @@ def write_results(results: Any, out_dir: Path | str) -> list[Path]:
         The files written, results.json first, then the CSVs in frame order.
     """
     out = Path(out_dir)
+    # Everything is rendered before the first file is replaced, so an interruption while
+    # computing leaves every previous output as it was.
+    texts = {"results.json": results_to_json(results)}
+    texts.update({f"{name}.csv": frame_csv(frame) for name, frame in results.frames().items()})
     out.mkdir(parents=True, exist_ok=True)
-    written = [write_text_atomic(out / "results.json", results_to_json(results))]
-    for name, frame in results.frames().items():
-        written.append(write_text_atomic(out / f"{name}.csv", frame_csv(frame)))
-    return written
+    return [write_text_atomic(out / name, text) for name, text in texts.items()]

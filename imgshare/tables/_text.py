@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 
+from ..io import neutralise_formula
 from ._layout import plan_columns
 from ._spec import TableSpec
 
@@ -24,8 +24,6 @@ __all__ = ["to_markdown", "to_csv", "markdown_escape", "neutralise_formula"]
 # ASCII punctuation that is inert in pandoc inline Markdown; everything else gets a backslash.
 _MD_SAFE = set(",;?/")  # "%" starts a title block at the top of a document
 _MD_SPECIAL = {chr(c) for c in range(33, 127) if not chr(c).isalnum()} - _MD_SAFE
-_PLAIN_NUMBER = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def markdown_escape(text: str) -> str:
@@ -94,21 +92,6 @@ def to_markdown(spec: TableSpec, *, caption: bool = True) -> str:
 
 def _pipe_row(cells: list[str]) -> str:
     return "| " + " | ".join(cells) + " |"
-
-
-def neutralise_formula(text: str) -> str:
-    """Prefix an apostrophe to a cell a spreadsheet would evaluate; plain numbers stay numbers.
-
-    Examples
-    --------
-    >>> neutralise_formula("=HYPERLINK(1)"), neutralise_formula("-0.12"), neutralise_formula("-1+1")
-    ("'=HYPERLINK(1)", '-0.12', "'-1+1")
-    """
-    if _PLAIN_NUMBER.match(text):
-        return text
-    if text.startswith(_FORMULA_START) or text.lstrip().startswith(_FORMULA_START[:4]):
-        return "'" + text
-    return text
 
 
 def to_csv(spec: TableSpec, notes: bool = True) -> str:
