@@ -54,6 +54,12 @@ def _cell_markdown(cell: Cell, outputs: Iterable[dict], figures: dict) -> str:
             body.append(f"{fence} {{.cell-output}}\n{out['text']}\n{fence}")
         elif kind == "markdown":
             body.append(out["text"].strip("\n"))
+        elif kind == "table":
+            body.append(f"::::: {{#{out['label']} .imgshare-table}}\n:::: {{.imgshare-caption}}\n{out['caption']}\n"
+                        f"::::\n\n{out['text'].strip()}\n:::::")
+        elif kind == "figure" and out.get("label"):
+            figures[out["stem"]] = {"alt": out.get("alt", ""), "width": out["width"], "height": out["height"]}
+            body.append(f'::::: {{#{out["label"]} .imgshare-figure data-stem="{out["stem"]}"}}\n{out["caption"]}\n:::::')
         elif kind == "figure":
             n_fig += 1
             stem = out["stem"]
@@ -137,9 +143,15 @@ def assemble(doc: Document, execution: Execution) -> Assembled:
     inline = iter(execution.inline)
     figures: dict[str, dict] = {}
     chunks: list[str] = []
+    labels = set(defined_labels(doc))
     for seg in doc.segments:
         if isinstance(seg, Cell):
             outputs = execution.cells[seg.index]
+            for out in outputs:
+                if out.get("label"):
+                    if out["label"] in labels:
+                        raise seg.origin.error(f"cell output labelled '{out['label']}' repeats a label used before")
+                    labels.add(out["label"])
             chunks.append("\n" + _cell_markdown(seg, outputs, figures) + "\n")
             continue
         replace: dict[int, list[str]] = {}
@@ -154,4 +166,4 @@ def assemble(doc: Document, execution: Execution) -> Assembled:
             else:
                 lines.append(ln.text)
         chunks.append("\n".join(lines))
-    return Assembled("\n".join(chunks) + "\n", figures, frozenset(defined_labels(doc)))
+    return Assembled("\n".join(chunks) + "\n", figures, frozenset(labels))

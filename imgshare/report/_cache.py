@@ -22,7 +22,7 @@ from ._source import Cell, Document, iter_inline
 
 __all__ = ["cache_key", "load_cached", "store_cached", "file_digest"]
 
-_FORMAT = "imgshare-report-cache-1"
+_FORMAT = "imgshare-report-cache-2"
 
 
 def file_digest(path: Path) -> str:

@@ -6,7 +6,9 @@ Outputs are plain JSON-able dicts so that they can be cached:
 * ``{"kind": "text", "text": ...}`` -- verbatim text (printed output, plain reprs);
 * ``{"kind": "code", "text": ...}`` -- the cell's source, when ``echo`` is true;
 * ``{"kind": "figure", "stem": ..., "width": ..., "height": ...}`` -- a figure saved as
-  ``<stem>.svg`` and ``<stem>.png`` (300 dpi) in the figure directory.
+  ``<stem>.svg`` and ``<stem>.png`` (300 dpi) in the figure directory; with ``label``,
+  ``caption`` and ``alt`` when the displayed object carried its own (``_imgshare_labelled_``);
+* ``{"kind": "table", "label": ..., "caption": ..., "text": ...}`` -- a self-labelled table.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import ast
 import contextlib
 import io
 import os
+import re
 import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -26,8 +29,9 @@ from ._source import Cell, Document, Origin, Text, iter_inline
 
 __all__ = ["Execution", "execute_document", "DEFAULT_FIG_SIZE"]
 
-#: Figure size in inches when a cell gives no fig-width / fig-height.
+#: Figure size in inches when a cell gives no fig-width / fig-height (and a plot has no size yet).
 DEFAULT_FIG_SIZE = (7.0, 5.0)
+_LABEL_RE = re.compile(r"^(fig|tbl)-\w+(?:[-:.]\w+)*$")
 
 
 @dataclass(frozen=True)
@@ -96,9 +100,17 @@ class _Runner:
         if obj is None:
             return
         opts = self.cell.options
+        labelled = getattr(obj, "_imgshare_labelled_", None)
+        if callable(labelled):
+            self.outputs.append(self._labelled(labelled()))
+            return
         if _is_ggplot(obj) or _is_mpl_figure(obj):
-            width = float(opts.get("fig-width", DEFAULT_FIG_SIZE[0]))
-            height = float(opts.get("fig-height", DEFAULT_FIG_SIZE[1]))
+            width, height = DEFAULT_FIG_SIZE
+            if _is_mpl_figure(obj) and "fig-width" not in opts and "fig-height" not in opts:
+                # As under Jupyter: a drawn figure keeps the size it was drawn at.
+                width, height = (float(v) for v in obj.get_size_inches())
+            width = float(opts.get("fig-width", width))
+            height = float(opts.get("fig-height", height))
             self.outputs.append(_save_figure(obj, self.fig_dir, self.figure_stem(), width, height))
             return
         formats = formats_of(obj)
@@ -112,6 +124,19 @@ class _Runner:
             self.outputs.append({"kind": "markdown", "text": obj.to_markdown()})
         else:
             self.outputs.append({"kind": "text", "text": repr(obj)})
+
+    def _labelled(self, info: Mapping) -> dict:
+        """An output that carries its own label and caption (see ``imgshare.report.labelled``)."""
+        label = str(info.get("label", ""))
+        if not label.startswith(("fig-", "tbl-")) or not _LABEL_RE.match(label):
+            raise ValueError(f"a labelled output needs a 'fig-' or 'tbl-' label, found {label!r}")
+        if info.get("kind") == "figure":
+            out = _save_figure(info["figure"], self.fig_dir, label, float(info["width"]), float(info["height"]))
+            return {**out, "label": label, "caption": str(info.get("caption", "")), "alt": str(info.get("alt", ""))}
+        if info.get("kind") == "table":
+            return {"kind": "table", "label": label, "caption": str(info.get("caption", "")),
+                    "text": str(info["markdown"])}
+        raise ValueError(f"a labelled output is a 'figure' or a 'table', found {info.get('kind')!r}")
 
     def flush_stdout(self, text: str) -> None:
         if not text:

@@ -7,7 +7,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
@@ -15,10 +15,11 @@ import yaml
 from ._assemble import assemble, check_references
 from ._ast import FORMAT_NAMES, transform
 from ._cache import cache_key, load_cached, store_cached
-from ._context import DEFAULT_CODEBOOK, ReportContext
+from ._context import DEFAULT_CODEBOOK, ReportContext, project_codebook
 from ._errors import ReportError
 from ._execute import execute_document
 from ._meta import normalise_metadata
+from ._projects import choose_project, instantiate_generic
 from ._pandoc import compile_typst, markdown_to_ast, stage_typst_template, write_format
 from ._quarto import find_quarto, quarto_render
 from ._source import Document, read_document
@@ -36,13 +37,15 @@ Progress = Callable[[str, str], None]
 
 @dataclass(frozen=True)
 class RenderResult:
-    """What a render produced. ``executed`` is False when cell outputs came from the cache."""
+    """What a render produced. ``executed`` is False when cell outputs came from the cache;
+    ``generic`` is True when the packaged generic manuscript was rendered."""
 
     outputs: Mapping[str, Path]
     engine: str
     executed: bool
     cache_key: str = ""
     warnings: tuple[str, ...] = field(default=())
+    generic: bool = False
 
     def __iter__(self):
         """The written files, in format order (so ``for path in render_report(...)`` works)."""
@@ -140,7 +143,9 @@ def _render_builtin(doc: Document, ctx: ReportContext, formats: tuple[str, ...],
     check_references(doc, _labels(doc), bib_keys)
     fig_dir = build / "figures"
     env = ctx.env()
-    key = cache_key(doc, _input_files(ctx), env)
+    # Documents may print the build date, which only SOURCE_DATE_EPOCH sets: part of the key.
+    keyed_env = {**env, "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "")}
+    key = cache_key(doc, _input_files(ctx), keyed_env)
     cache_dir = doc.project_dir / CACHE_DIR
     execution = load_cached(cache_dir, key, fig_dir) if use_cache else None
     executed = execution is None
@@ -176,7 +181,7 @@ def _labels(doc: Document) -> set[str]:
 
 
 def render_report(
-    project_dir: Path | str = ".",
+    project_dir: Path | str | None = ".",
     out_dir: Path | str | None = None,
     formats: Sequence[str] | str = FORMAT_NAMES,
     data_dir: Path | str | None = None,
@@ -184,6 +189,7 @@ def render_report(
     quiet: bool = False,
     progress: Progress | None = None,
     *,
+    min_cell: int = 0,
     engine: str = "auto",
     document: str = "report.qmd",
     use_cache: bool = True,
@@ -192,16 +198,24 @@ def render_report(
 
     Parameters
     ----------
-    project_dir : path
+    project_dir : path or None
         Folder holding ``_quarto.yml``, ``report.qmd`` and ``_extensions/imgshare-manuscript``.
+        ``None`` chooses: the project in the working directory when ``codebook_path`` is
+        the codebook its ``_quarto.yml`` names (``imgshare: {codebook: ...}``), otherwise
+        the packaged generic manuscript, copied to a temporary folder (and said so in the
+        progress output).
     out_dir : path, optional
-        Where the files go (default ``<project_dir>/_output``). Each is ``<document stem>.<ext>``.
+        Where the files go (default ``<project_dir>/_output``; with the generic manuscript,
+        ``_output`` in the working directory). Each is ``<document stem>.<ext>``.
     formats : sequence of {"html", "pdf", "docx"} or comma-separated str
         The outputs to produce.
     data_dir : path, optional
         Folder with the data files (default: beside the codebook).
     codebook_path : path, optional
-        The codebook (default ``<project_dir>/data/codebook.yml``).
+        The codebook (default: the one the project names, else ``<project_dir>/data/codebook.yml``).
+    min_cell : int
+        Disclosure control: counts from 1 to ``min_cell - 1`` print as "<min_cell" in tables
+        and prose (0 = off). Reaches the document as ``IMGSHARE_MIN_CELL``.
     quiet : bool
         No progress output at all.
     progress : callable(stage, detail), optional
@@ -227,20 +241,47 @@ def render_report(
     The document learns the codebook and data folder from ``IMGSHARE_CODEBOOK`` and
     ``IMGSHARE_DATA_DIR`` (see :func:`imgshare.report.context`).
     """
-    project = Path(project_dir).resolve()
-    doc_path = project / document
-    if not doc_path.is_file():
-        raise ReportError(f"manuscript not found: {doc_path}")
     fmts = _parse_formats(formats)
     if engine not in ("auto", "quarto", "builtin"):
         raise ReportError(f"unknown engine '{engine}' (expected auto, quarto or builtin)")
+    if isinstance(min_cell, bool) or not isinstance(min_cell, int) or min_cell < 0:
+        raise ReportError(f"min_cell must be a whole number >= 0, found {min_cell!r}")
     say: Progress = (lambda s, d: None) if quiet else (progress or _console_progress())
-    codebook = Path(codebook_path).resolve() if codebook_path else project / DEFAULT_CODEBOOK
+    choice = choose_project(project_dir, codebook_path)
+    if choice.generic:
+        cwd = Path.cwd().resolve()
+        codebook = Path(codebook_path).resolve() if codebook_path else cwd / DEFAULT_CODEBOOK
+        if not codebook.is_file():
+            raise ReportError(f"codebook not found: {codebook}")
+        say("project", f"{choice.reason}: rendering imgshare's generic manuscript")
+        with tempfile.TemporaryDirectory(prefix="imgshare-generic-") as tmp:
+            project = instantiate_generic(Path(tmp) / "generic", codebook, _study_title(codebook))
+            # No cache: the copy is new each time, and its cells are the package's, not the user's.
+            result = _render(project, document, codebook, data_dir, min_cell,
+                             Path(out_dir).resolve() if out_dir else cwd / "_output", fmts, engine,
+                             False, say)
+            return replace(result, generic=True)
+    project = choice.project_dir
+    codebook = Path(codebook_path).resolve() if codebook_path else project_codebook(project)
+    return _render(project, document, codebook, data_dir, min_cell,
+                   Path(out_dir).resolve() if out_dir else project / "_output", fmts, engine, use_cache, say)
+
+
+def _study_title(codebook: Path) -> str:
+    from ..codebook import load_codebook
+
+    return load_codebook(codebook).study.title
+
+
+def _render(project: Path, document: str, codebook: Path, data_dir: Path | str | None, min_cell: int,
+            out: Path, fmts: tuple[str, ...], engine: str, use_cache: bool, say: Progress) -> RenderResult:
+    doc_path = project / document
+    if not doc_path.is_file():
+        raise ReportError(f"manuscript not found: {doc_path}")
     data = Path(data_dir).resolve() if data_dir else None
     if data is not None and not data.is_dir():
         raise ReportError(f"data folder not found: {data}")
-    ctx = ReportContext(project, codebook, data)
-    out = Path(out_dir).resolve() if out_dir else project / "_output"
+    ctx = ReportContext(project, codebook, data, min_cell)
     out.mkdir(parents=True, exist_ok=True)
 
     quarto = find_quarto() if engine != "builtin" else None
