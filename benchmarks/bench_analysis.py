@@ -1,0 +1,120 @@
+"""Benchmark of the whole analysis (``imgshare.analysis.analyse``) against bare scipy calls.
+
+    .venv/bin/python benchmarks/bench_analysis.py [--sizes 10000 100000 1000000] [--repeats 2]
+
+Data as in bench_stats.py: N respondents x 20 five-point items, 5 themes of 4 items, a 2-group
+and a 5-group comparison, ~3% missing answers. "imgshare" times ``analyse(cohort)`` on an
+in-memory cohort: descriptives, item level counts and agreement, domain agreement, theme scores,
+within-theme Spearman matrices, Cronbach's alpha, every comparison (Mann-Whitney / Kruskal-Wallis
+with bootstrap CIs, Dunn after significant Kruskal-Wallis) on every item and theme, and the
+per-item tests. "scipy" times the bare calls on prepared NaN-free arrays: spearmanr per theme,
+mannwhitneyu and kruskal per item. Each run is a fresh child process (peak RSS is its own).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from bench_stats import ITEMS, THEMES, generate, prepare_scipy, rss_mb, run_scipy  # noqa: E402
+
+
+def codebook():
+    from imgshare.codebook import parse_codebook
+
+    levels = {1: "Strongly disagree", 2: "Disagree", 3: "Neutral", 4: "Agree", 5: "Strongly agree"}
+    return parse_codebook({
+        "study": {"id": "bench", "title": "Benchmark", "data": "synthetic"},
+        "scales": {"a5": {"levels": levels, "disagree": [1, 2], "neutral": [3], "agree": [4, 5]}},
+        "items": {i: {"text": i, "scale": "a5", "required": False} for i in ITEMS},
+        "domains": {"all": {"items": ITEMS}},
+        "themes": {t: {"items": items, "domain": "all"} for t, items in THEMES.items()},
+        "questionnaires": {"q": {
+            "file": "bench.csv", "id": "id", "items": ITEMS,
+            "variables": {"group2": {"type": "categorical", "levels": {0: "A", 1: "B"}},
+                          "group5": {"type": "categorical", "levels": {i: f"G{i}" for i in range(5)}}},
+        }},
+        "comparisons": {
+            "two": {"questionnaire": "q", "by": "group2", "items": "all", "themes": "all"},
+            "five": {"questionnaire": "q", "by": "group5", "items": "all", "themes": "all"},
+        },
+    })
+
+
+def cohort(frame: pd.DataFrame):
+    from imgshare.cohort import Cohort
+
+    cb = codebook()
+    frame = frame.copy()
+    frame.index = pd.Index([f"r{i}" for i in range(len(frame))], name="id")
+    n = len(frame)
+    flow = pd.DataFrame({"questionnaire": ["q", "q"], "stage": ["received", "analysed"], "reason": ["", ""],
+                         "n": [n, n]})
+    empty = frame.iloc[0:0].assign(row=pd.Series(dtype="int64"), reason=pd.Series(dtype=str))
+    return Cohort(cb, {"q": frame}, {"q": empty}, flow, {"q": Path("bench.csv")}, ())
+
+
+def child(n: int, side: str, repeats: int) -> dict:
+    frame = generate(n)
+    if side == "scipy":
+        payload = prepare_scipy(frame)
+        run = run_scipy
+    else:
+        from imgshare.analysis import analyse
+
+        payload = cohort(frame)
+        run = analyse
+    del frame
+    base = rss_mb()
+    run(payload)  # warm-up
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        run(payload)
+        times.append(time.perf_counter() - start)
+    return {"n": n, "side": side, "seconds": min(times), "peak_mb": rss_mb(), "base_mb": base}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    ap.add_argument("--repeats", type=int, default=2)
+    ap.add_argument("--child", nargs=2)
+    args = ap.parse_args()
+    if args.child:
+        print(json.dumps(child(int(args.child[0]), args.child[1], args.repeats)))
+        return
+    rows = []
+    for n in args.sizes:
+        for side in ("imgshare", "scipy"):
+            out = subprocess.run([sys.executable, __file__, "--child", str(n), side, "--repeats", str(args.repeats)],
+                                 capture_output=True, text=True, check=True)
+            rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
+            print(rows[-1], file=sys.stderr)
+    by = {(r["n"], r["side"]): r for r in rows}
+    lines = ["| N | analyse() s | bare scipy s | ratio | s per 1e6 rows | peak RSS MB (+compute) |",
+             "|---:|---:|---:|---:|---:|---:|"]
+    for n in args.sizes:
+        a, s = by[(n, "imgshare")], by[(n, "scipy")]
+        lines.append(f"| {n:,} | {a['seconds']:.2f} | {s['seconds']:.2f} | {a['seconds'] / s['seconds']:.2f}x "
+                     f"| {a['seconds'] / n * 1e6:.2f} | {a['peak_mb']:.0f} (+{a['peak_mb'] - a['base_mb']:.0f}) |")
+    head = (f"# Whole-analysis benchmark\n\n`benchmarks/bench_analysis.py`, best of {args.repeats}; "
+            f"Python {platform.python_version()}, numpy {np.__version__}, pandas {pd.__version__}, "
+            f"{platform.machine()}, {len(__import__('os').sched_getaffinity(0))} cores.\n\n")
+    text = head + "\n".join(lines) + "\n"
+    (HERE / "results-analysis.md").write_text(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
