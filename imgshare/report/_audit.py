@@ -101,13 +101,13 @@ def _findings_table(flagged: pd.DataFrame, codebook: Any) -> LabelledTable | Non
     data = pd.DataFrame({
         "source": flagged["source"].astype(str),
         "printed": flagged["printed"].astype(str),
-        "check": flagged["check"].astype(str).str.replace("_", " "),
-        "finding": [f"{f} ({s})" for f, s in zip(flagged["finding"].astype(str), flagged["severity"].astype(str))],
+        "finding": [f"{c.replace('_', ' ')}: {f} ({s})" for c, f, s in
+                    zip(flagged["check"].astype(str), flagged["finding"].astype(str), flagged["severity"].astype(str))],
         "note": flagged["note"].astype(str),
     })
     spec = TableSpec(label=label, title=caption, data=data, stub="source", stubhead="Source",
-                     column_labels={"printed": "Printed", "check": "Check", "finding": "Finding", "note": "Detail"},
-                     align={"printed": "left"},
+                     column_labels={"printed": "Printed", "finding": "Check: finding", "note": "Detail"},
+                     align={"printed": "right"},
                      footnotes=["Only findings that are notes or problems are listed; 'problem' marks a "
                                 "contradiction among the printed numbers themselves."])
     return LabelledTable(label, caption, table_formats(spec))

@@ -90,6 +90,14 @@ class _Runner:
         self.fig_dir = fig_dir
         self.outputs: list[dict] = []
         self.n_figures = 0
+        self.stdout = io.StringIO()
+
+    def take_stdout(self) -> None:
+        """Turn what was printed so far into an output, so prints and displays keep their order."""
+        text = self.stdout.getvalue()
+        self.stdout.seek(0)
+        self.stdout.truncate()
+        self.flush_stdout(text)
 
     def figure_stem(self) -> str:
         self.n_figures += 1
@@ -99,6 +107,7 @@ class _Runner:
     def display(self, obj: Any) -> None:
         if obj is None:
             return
+        self.take_stdout()
         opts = self.cell.options
         labelled = getattr(obj, "_imgshare_labelled_", None)
         if callable(labelled):
@@ -182,19 +191,16 @@ def _run_cell(cell: Cell, namespace: dict, fig_dir: Path, echo_default: bool) ->
         last = ast.Expression(tree.body.pop().value)
     namespace["display"] = runner.display
     before = set(plt.get_fignums())
-    stdout = io.StringIO()
     try:
-        with contextlib.redirect_stdout(stdout):
+        with contextlib.redirect_stdout(runner.stdout):
             exec(compile(tree, filename, "exec"), namespace)
             value = eval(compile(last, filename, "eval"), namespace) if last is not None else None
-            runner.flush_stdout(stdout.getvalue())
-            stdout.seek(0)
-            stdout.truncate()
+            runner.take_stdout()
             runner.display(value)
             # Jupyter shows figures left open by pyplot; do the same so both engines agree.
             for num in sorted(set(plt.get_fignums()) - before):
                 runner.display(plt.figure(num))
-        runner.flush_stdout(stdout.getvalue())
+        runner.take_stdout()
     except Exception as exc:  # noqa: BLE001 - any failure in user code becomes a located error
         for num in sorted(set(plt.get_fignums()) - before):
             plt.close(num)

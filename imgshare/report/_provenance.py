@@ -47,7 +47,8 @@ def build_date(env: Mapping[str, str] | None = None) -> str | None:
 def _file_line(what: str, entry: Mapping[str, Any]) -> str:
     name = md_escape(entry.get("file") or "(none)")
     if entry.get("sha256"):
-        return f"- {what}: {name}, SHA-256 `{entry['sha256']}`"
+        # The digest on a line of its own: 64 unbreakable characters would stretch a justified line.
+        return f"- {what}: {name}\\\n  SHA-256 `{entry['sha256']}`"
     return f"- {what}: {name}, not hashed ({md_escape(entry.get('reason') or 'no file')})"
 
 
