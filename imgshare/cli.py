@@ -193,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         rc = app(args=argv, standalone_mode=False)
     except ImgshareError as exc:
-        _err(f"error: {exc}" if "\n" not in str(exc) else str(exc))
+        _err(str(exc))
         return exc.exit_code
     except typer.Exit as exc:
         return exc.exit_code
