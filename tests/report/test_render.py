@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 
@@ -13,16 +11,7 @@ import pytest
 from imgshare.errors import ImgshareError
 from imgshare.report import ReportError, render_report
 
-
-def pdf_text(path: Path) -> str:
-    exe = shutil.which("pdftotext")
-    assert exe, "pdftotext (poppler-utils) is needed to read the PDF"
-    return subprocess.run([exe, "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
-
-
-def docx_xml(path: Path) -> str:
-    with zipfile.ZipFile(path) as z:
-        return z.read("word/document.xml").decode("utf-8")
+from report.reportdocs import docx_xml, pdf_text
 
 
 def test_all_three_files_are_written(rendered):

@@ -1,0 +1,46 @@
+"""Reading rendered manuscripts in tests: PDF text (pypdf), DOCX XML and paragraphs, HTML ids."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+SECOND_SURVEY = REPO / "tests" / "fixtures" / "second_survey" / "codebook.yml"
+HOSTILE = ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>")
+
+
+def pdf_pages(path: Path) -> list[str]:
+    """The text of each PDF page (pypdf: no poppler needed), whitespace and hyphenation normalised."""
+    from pypdf import PdfReader
+
+    out = []
+    for page in PdfReader(str(path)).pages:
+        text = page.extract_text() or ""
+        text = re.sub(r"(\w)-\n(\w)", r"\1\2", text)  # words Typst hyphenated at a line end
+        out.append(" ".join(text.replace("’", "'").replace("‘", "'").split()))
+    return out
+
+
+def pdf_text(path: Path) -> str:
+    return " ".join(pdf_pages(path))
+
+
+def docx_xml(path: Path) -> str:
+    with zipfile.ZipFile(path) as z:
+        return z.read("word/document.xml").decode("utf-8")
+
+
+def docx_paragraphs(path: Path) -> list[str]:
+    """The text of each Word paragraph, in order."""
+    xml = docx_xml(path)
+    return ["".join(re.findall(r"<w:t(?:\s[^>]*)?>([^<]*)</w:t>", p)) for p in re.findall(r"<w:p[ >].*?</w:p>", xml, re.S)]
+
+
+def html_ids(html: str) -> set[str]:
+    return set(re.findall(r"""\sid=["']([^"']+)["']""", html))
+
+
+def html_link_targets(html: str) -> list[str]:
+    return re.findall(r"""href=["']#([^"']+)["']""", html)

@@ -1,0 +1,172 @@
+"""The study manuscript rendered from the committed (synthetic) data: all three formats, every
+exhibit numbered and captioned, the participant numbers, the notices, the appendices."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import zipfile
+from importlib import metadata
+
+import pytest
+from report.reportdocs import REPO, docx_paragraphs, docx_xml, html_ids, html_link_targets, pdf_pages, pdf_text
+
+from imgshare.codebook import load_codebook
+from imgshare.report import build_date
+from imgshare.report._source import read_document
+
+CODEBOOK = load_codebook(REPO / "data" / "codebook.yml")
+PARTICIPANT_NUMBERS = ("355", "73", "282", "131", "10", "121")  # the paper's flow, reproduced by the cohort
+
+
+@pytest.fixture(scope="module")
+def html(study) -> str:
+    return study.outputs["html"].read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def pdf(study) -> str:
+    return pdf_text(study.outputs["pdf"])
+
+
+def static_captions(prefix: str) -> dict[str, str]:
+    doc = read_document(REPO / "report.qmd", REPO)
+    key = "tbl-cap" if prefix == "tbl-" else "fig-cap"
+    return {c.label: str(c.options[key]) for c in doc.cells if c.label and c.label.startswith(prefix)}
+
+
+def normalise(text: str) -> str:
+    return " ".join(text.replace("’", "'").split())
+
+
+def test_study_renders_to_html_pdf_and_docx_with_the_builtin_engine(study):
+    assert study.engine == "builtin" and study.executed and not study.generic
+    assert set(study.outputs) == {"html", "pdf", "docx"}
+    assert study.outputs["pdf"].read_bytes().startswith(b"%PDF")
+    assert zipfile.is_zipfile(study.outputs["docx"])
+
+
+def test_pdf_holds_the_title_and_the_participant_numbers(pdf):
+    assert "What are the benefits and risks of sharing patients' diagnostic radiological images with them?" in pdf
+    for n in PARTICIPANT_NUMBERS:
+        assert re.search(rf"(?<![\d.,]){n}(?![\d,]|\.\d)", pdf), n
+
+
+def test_pdf_holds_every_table_caption_static_and_generated(pdf, study):
+    captions = list(static_captions("tbl-").values())
+    captions += [c.label for c in CODEBOOK.comparisons.values()]  # the appendix's comparison tables
+    captions += ["Reproduction audit: values printed in the paper's tables",
+                 "Reproduction audit: values printed in the paper's text"]
+    missing = [c for c in captions if normalise(c) not in pdf]
+    assert missing == []
+
+
+def test_synthetic_notice_is_on_pdf_page_one(study):
+    first = pdf_pages(study.outputs["pdf"])[0]
+    assert "Synthetic data" in first and "synthetic cohort" in first
+
+
+def test_synthetic_notice_comes_before_the_first_heading_of_the_html_body(html):
+    body = html[html.index("<main"):]
+    notice = body.index("callout-warning")
+    first_heading = re.search(r"<h[1-6][\s>]", body).start()
+    assert notice < first_heading
+    assert "synthetic cohort" in body[notice:first_heading]
+
+
+def test_synthetic_notice_is_in_the_first_paragraphs_of_the_docx(study):
+    paragraphs = [p for p in docx_paragraphs(study.outputs["docx"]) if p.strip()]
+    first = " ".join(paragraphs[:12])
+    assert "Synthetic data" in first and "synthetic cohort" in first
+    assert first.index("Synthetic data") < " ".join(paragraphs).index("Abstract")
+
+
+def test_every_html_figure_and_table_has_its_number_and_caption(html):
+    figures = re.findall(r'<figure id="(fig-[^"]+)"[^>]*>.*?<figcaption>(.*?)</figcaption>', html, re.S)
+    tables = re.findall(r'<div id="(tbl-[^"]+)" class="imgshare-table">\s*<div class="table-caption">(.*?)</div>',
+                        html, re.S)
+    fig_numbers = [re.match(r"Figure (\d+):", cap.strip()) for _, cap in figures]
+    tbl_numbers = [re.match(r"Table (\d+):", cap.strip()) for _, cap in tables]
+    assert all(fig_numbers) and all(tbl_numbers)
+    assert [int(m.group(1)) for m in fig_numbers] == list(range(1, len(figures) + 1))
+    assert [int(m.group(1)) for m in tbl_numbers] == list(range(1, len(tables) + 1))
+    fig_labels, tbl_labels = {f for f, _ in figures}, {t for t, _ in tables}
+    assert set(static_captions("fig-")) <= fig_labels and set(static_captions("tbl-")) <= tbl_labels
+    assert {f"tbl-compare-{c.replace('_', '-')}" for c in CODEBOOK.comparisons} <= tbl_labels
+    assert {"tbl-audit-table", "tbl-audit-text", "tbl-audit-poster"} <= tbl_labels
+
+
+def test_every_html_figure_is_embedded_with_alt_text(html):
+    images = re.findall(r"<img\b[^>]*>", html)
+    assert images and all('src="data:image/svg+xml' in img for img in images)
+    assert all(re.search(r'alt="[^"]{20,}"', img) for img in images)
+
+
+def test_html_loads_no_external_resource(html):
+    srcs = re.findall(r"""\ssrc\s*=\s*["']([^"']*)["']""", html)
+    assert srcs and all(s.startswith("data:") for s in srcs)
+    assert not [t for t in re.findall(r"<link\b[^>]*>", html) if "href" in t]
+    assert not re.search(r"@import|url\(\s*['\"]?(https?:)?//", html)
+    assert "<script" not in html
+
+
+def test_every_cross_reference_resolves_in_html_and_none_is_left_raw(html, pdf, study):
+    targets = html_link_targets(html)
+    assert [t for t in targets if t not in html_ids(html)] == []
+    assert {"fig-flow", "tbl-age", "sec-appendix-audit", "sec-appendix-comparisons"} <= set(targets)
+    for text in (html, pdf, docx_xml(study.outputs["docx"])):
+        assert not re.search(r"@(fig|tbl|sec)-", text)
+        assert "?@" not in text and "TODO" not in text
+
+
+def test_docx_has_real_tables_and_images(study):
+    xml = docx_xml(study.outputs["docx"])
+    n_tables = len(static_captions("tbl-")) + len(CODEBOOK.comparisons)
+    assert xml.count("<w:tbl>") >= n_tables
+    with zipfile.ZipFile(study.outputs["docx"]) as z:
+        pngs = [n for n in z.namelist() if n.startswith("word/media/") and n.endswith(".png")]
+    assert len(pngs) >= len(static_captions("fig-"))
+    assert xml.count("<w:drawing>") >= len(static_captions("fig-"))
+
+
+def test_group_comparisons_paragraph_names_the_higher_group_with_p_and_effect(html):
+    section = html[html.index('id="sec-comparisons"'):html.index('id="fig-paired-benefits"')]
+    assert "had higher mean ranks than" in section
+    assert re.search(r"U = [\d.]+; p (=|&lt;) 0\.\d+; r = -?0\.\d+", section)
+    for comparison in CODEBOOK.comparisons.values():
+        assert f"<strong>{comparison.label}.</strong>" in section
+
+
+def test_audit_summary_is_in_the_results_and_the_appendix(html):
+    appendix = normalise(html[html.index('id="sec-appendix-audit"'):])
+    results = normalise(html[html.index('id="sec-reproduction"'):html.index('id="sec-discussion"')])
+    pattern = r"Of \d+ published values, \d+ were reproduced from the SYNTHETIC cohort"
+    summary = re.search(pattern, appendix)
+    assert summary and re.search(pattern, results).group(0) == summary.group(0)
+
+
+def test_provenance_appendix_has_file_digests_and_software_versions(html):
+    appendix = normalise(html[html.index('id="sec-appendix-provenance"'):])
+    for name in ("codebook.yml", "patients.synthetic.csv", "experts.synthetic.csv"):
+        digest = hashlib.sha256((REPO / "data" / name).read_bytes()).hexdigest()
+        assert digest in appendix, name
+    for dist in ("imgshare", "pandas", "scipy", "plotnine", "great-tables"):
+        assert f"{dist} {metadata.version(dist)}".lower() in appendix.lower(), dist
+
+
+def test_build_date_only_from_source_date_epoch(html):
+    date = build_date()  # the render and the test share the environment
+    assert (f"Built: {date}" in html) if date else ("no date recorded" in html)
+
+
+def test_methods_statistics_paragraph_and_data_notes_are_stated(html):
+    methods = html[html.index('id="sec-analysis"'):html.index('id="sec-ppi"')]
+    assert "Mann-Whitney U test" in methods and "Kruskal-Wallis H test" in methods
+    assert "raised no warnings" in methods or "Data notes" in methods
+
+
+def test_free_text_answers_are_quoted_as_text(html):
+    section = html[html.index('id="sec-free-text"'):html.index('id="sec-comparisons"')]
+    assert section.count("<blockquote>") >= 2
+    assert "synthetic free-text answer" in section
+    assert not re.search(r"<blockquote>\s*<p>[^<]*<(?!/p>)", section)  # no markup from an answer
