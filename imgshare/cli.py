@@ -105,8 +105,10 @@ def analyse(
 
     if p_adjust not in (None, "holm", "fdr_bh"):
         raise ImgshareError(f"--p-adjust: found {p_adjust!r}; expected holm or fdr_bh")
+    from .disclosure import suppress_results
+
     _, cohort = _load(codebook, data, encoding)
-    results = run_analysis(cohort, p_adjust=p_adjust)
+    results = suppress_results(run_analysis(cohort, p_adjust=p_adjust), min_cell)
     written = write_results(results, out)
     for w in cohort.warnings:
         _err(f"warning: {w}")

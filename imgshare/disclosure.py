@@ -17,7 +17,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-__all__ = ["suppression_mask", "suppress_frame", "marker", "total_suppressed"]
+__all__ = ["suppression_mask", "suppress_frame", "marker", "total_suppressed", "suppress_results"]
 
 
 def marker(k: int) -> str:
@@ -85,3 +85,63 @@ def suppress_frame(frame: pd.DataFrame, count: str, by: Sequence[str], k: int) -
             mask[idx] = suppression_mask(out[count].to_numpy(dtype=float)[idx], k)
     out["suppressed"] = mask
     return out
+
+
+def _null_where(frame: pd.DataFrame, mask: np.ndarray, columns: Sequence[str]) -> pd.DataFrame:
+    for col in columns:
+        if col in frame:
+            frame[col] = frame[col].astype("float64").where(~mask)
+    return frame
+
+
+def suppress_results(results, k: int):
+    """A copy of analysis ``Results`` with small counts withheld (``k <= 1``: unchanged).
+
+    Counts of 1..K-1 and whatever would reveal them (their percentages and confidence limits,
+    a second cell of the same distribution, a total equal to a hidden cell) become missing, and
+    each touched frame gets a boolean ``suppressed`` column. Frames of test statistics carry no
+    counts of people in a cell, except the group sizes of comparisons, which are treated alike.
+    """
+    import dataclasses
+
+    if k <= 1:
+        return results
+    desc = suppress_frame(results.descriptives, "n", ["questionnaire", "variable"], k)
+    desc = _null_where(desc, desc["suppressed"].to_numpy(), ["n", "pct", "ci_low", "ci_high"])
+    totals = results.descriptives.groupby(["questionnaire", "variable"], sort=False)["n"].transform(
+        lambda s: total_suppressed(s.to_numpy(dtype=float), k))
+    desc = _null_where(desc, totals.to_numpy(dtype=bool), ["denominator"])
+
+    levels = suppress_frame(results.item_levels, "n", ["questionnaire", "item"], k)
+    levels = _null_where(levels, levels["suppressed"].to_numpy(), ["n", "pct"])
+
+    agreement = results.item_agreement.copy()
+    by_cat = (results.item_levels.groupby(["questionnaire", "item", "category"], sort=False)["n"].sum()
+              .unstack("category").reindex(columns=["disagree", "neutral", "agree"]).fillna(0))
+    hidden = np.zeros(len(agreement), dtype=bool)
+    for pos, (q, item) in enumerate(zip(agreement["questionnaire"], agreement["item"])):
+        cats = by_cat.loc[(q, item)].to_numpy(dtype=float)
+        mask = suppression_mask(cats, k)
+        for flag, col in zip(mask, ("pct_disagree", "pct_neutral", "pct_agree")):
+            if flag:
+                agreement.loc[agreement.index[pos], col] = np.nan
+                hidden[pos] = True
+    agreement["suppressed"] = hidden
+
+    flow = results.flow.copy()
+    mask = np.zeros(len(flow), dtype=bool)
+    parts = flow["stage"] != "received"
+    for _, idx in flow[parts].groupby("questionnaire", sort=False).groups.items():
+        positions = flow.index.get_indexer(idx)
+        mask[positions] = suppression_mask(flow["n"].to_numpy(dtype=float)[positions], k)
+    flow["n"] = flow["n"].astype("float64").where(~mask)
+    flow["suppressed"] = mask
+
+    groups = results.comparison_groups.copy()
+    small = groups["n"].to_numpy(dtype=float)
+    gmask = (small > 0) & (small < k)
+    groups = _null_where(groups, gmask, ["n"])
+    groups["suppressed"] = gmask
+    settings = {**dict(results.settings), "min_cell": k}
+    return dataclasses.replace(results, descriptives=desc, item_levels=levels, item_agreement=agreement,
+                               flow=flow, comparison_groups=groups, settings=settings)

@@ -38,3 +38,36 @@ def test_frame_groups_are_suppressed_separately_and_input_not_modified():
     out = suppress_frame(frame, "n", ["q"], 5)
     assert out["suppressed"].tolist() == [True, True, False, False, False]
     pd.testing.assert_frame_equal(frame, before)
+
+
+def _analysed_with_min_cell(root, tmp_path, k):
+    from imgshare.cli import main
+
+    out = tmp_path / f"k{k}"
+    assert main(["analyse", "--min-cell", str(k), "--out", str(out)]) == 0
+    return {name: pd.read_csv(out / f"{name}.csv") for name in
+            ("descriptives", "item_levels", "item_agreement", "flow", "comparison_groups")}
+
+
+def test_min_cell_withholds_every_small_count_in_the_analysis_outputs(root, tmp_path):
+    frames = _analysed_with_min_cell(root, tmp_path, 5)
+    for name, frame in frames.items():
+        n = frame["n"].dropna()
+        assert not ((n > 0) & (n < 5)).any(), name
+    desc = frames["descriptives"]
+    for _, part in desc.groupby(["questionnaire", "variable"]):
+        # a lone withheld cell could be recovered from the denominator minus the others
+        assert part["suppressed"].sum() != 1 or part["denominator"].isna().all()
+    age = desc[desc.variable == "age_group"].set_index("level")
+    assert age["suppressed"].tolist() == [True, False, False, False, False, True]
+    assert np.isnan(age.loc[1, "pct"]) and np.isnan(age.loc[1, "ci_low"])
+
+
+def test_min_cell_marks_small_counts_in_tables(root, tmp_path):
+    from imgshare.cli import main
+
+    assert main(["figures", "--min-cell", "5", "--out", str(tmp_path)]) == 0
+    table1 = (tmp_path / "tbl-patients-age-group.csv").read_text()
+    assert "<5" in table1
+    assert "1 (0.4%)" not in table1 and "9 (3.2%)" not in table1
+    assert "86 (30.5%)" in table1
