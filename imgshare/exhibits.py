@@ -103,7 +103,7 @@ def _n_items_height(n: int, per_item: float = 8.5, base: float = 32.0) -> float:
     return base + per_item * n
 
 
-def figure_exhibits(results: Any) -> dict[str, Exhibit]:
+def figure_exhibits(results: Any, *, min_cell: int = 0) -> dict[str, Exhibit]:
     """Figures: a diverging chart per questionnaire and domain, a paired chart per between-
     questionnaire comparison and domain, mean agreement per domain, and the participant flow."""
     from . import figures as F
@@ -119,7 +119,7 @@ def figure_exhibits(results: Any) -> dict[str, Exhibit]:
                 caption = f"{q.label}: agreement with {dom.label.lower()}{scale_note} – deviation from neutral"
                 alt = (f"Diverging stacked bar chart of {q.label.lower()}' answers to {len(items)} statements on "
                        f"{dom.label.lower()}, disagreement to the left of zero and agreement to the right.")
-                plot = F.diverging_likert(levels, cb, qid, items)
+                plot = F.diverging_likert(levels, cb, qid, items, min_cell=min_cell)
                 out[label] = Exhibit(label, "figure", caption, plot, alt, DOUBLE_COLUMN_MM,
                                      _n_items_height(len(items)))
     for cid, comp in cb.comparisons.items():
@@ -134,7 +134,7 @@ def figure_exhibits(results: Any) -> dict[str, Exhibit]:
                            "effect size r")
                 alt = (f"Paired diverging bar charts comparing {names} on {len(items)} statements on "
                        f"{dom.label.lower()}, with test results printed beside each pair of bars.")
-                plot = F.paired_likert(levels, tests, cb, cid, items)
+                plot = F.paired_likert(levels, tests, cb, cid, items, min_cell=min_cell)
                 out[label] = Exhibit(label, "figure", caption, plot, alt, DOUBLE_COLUMN_MM,
                                      _n_items_height(len(items), per_item=15.0))
     if cb.domains:
@@ -154,4 +154,4 @@ def figure_exhibits(results: Any) -> dict[str, Exhibit]:
 
 def build_exhibits(results: Any, *, min_cell: int = 0) -> Mapping[str, Exhibit]:
     """All tables, then all figures, by label."""
-    return {**table_exhibits(results, min_cell=min_cell), **figure_exhibits(results)}
+    return {**table_exhibits(results, min_cell=min_cell), **figure_exhibits(results, min_cell=min_cell)}

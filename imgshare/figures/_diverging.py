@@ -224,25 +224,35 @@ def _nice_step(extent: float) -> float:
     return 50
 
 
-def end_labels(seg: pd.DataFrame, digits: int, pad: float) -> pd.DataFrame:
+def _total_text(pct: float, n: float, digits: int, min_cell: int) -> str:
+    """A bar-end total; with disclosure control, a total resting on 1..K-1 people prints "n<K"."""
+    count = round(pct * n / 100) if np.isfinite(pct) and np.isfinite(n) else 0
+    if min_cell > 1 and 0 < count < min_cell:
+        return f"n<{min_cell}"
+    return format_pct(pct, digits)
+
+
+def end_labels(seg: pd.DataFrame, digits: int, pad: float, min_cell: int = 0) -> pd.DataFrame:
     """Total % disagree at each bar's left end, % agree at its right end, % neutral beside the
     neutral bar when it is drawn in its own panel."""
     main = seg[seg["panel"] == "main"]
     by_item = main.groupby("item", sort=False).agg(
         y=("y", "first"), left=("xmin", "min"), right=("xmax", "max"),
-        pct_disagree=("pct_disagree", "first"), pct_agree=("pct_agree", "first"),
+        pct_disagree=("pct_disagree", "first"), pct_agree=("pct_agree", "first"), n=("item_n", "first"),
     )
     left = pd.DataFrame({"x": by_item["left"] - pad, "y": by_item["y"], "ha": "right", "panel": "main",
-                         "text": [format_pct(v, digits) for v in by_item["pct_disagree"]]})
+                         "text": [_total_text(v, n, digits, min_cell)
+                                  for v, n in zip(by_item["pct_disagree"], by_item["n"])]})
     right = pd.DataFrame({"x": by_item["right"] + pad, "y": by_item["y"], "ha": "left", "panel": "main",
-                          "text": [format_pct(v, digits) for v in by_item["pct_agree"]]})
+                          "text": [_total_text(v, n, digits, min_cell)
+                                   for v, n in zip(by_item["pct_agree"], by_item["n"])]})
     parts = [left, right]
     side = seg[seg["panel"] == "neutral"]
     if not side.empty:
         by = side.groupby("item", sort=False).agg(y=("y", "first"), right=("xmax", "max"),
-                                                   pct=("pct_neutral", "first"))
+                                                   pct=("pct_neutral", "first"), n=("item_n", "first"))
         parts.append(pd.DataFrame({"x": by["right"] + pad, "y": by["y"], "ha": "left", "panel": "neutral",
-                                   "text": [format_pct(v, digits) for v in by["pct"]]}))
+                                   "text": [_total_text(v, n, digits, min_cell) for v, n in zip(by["pct"], by["n"])]}))
     return pd.concat(parts, ignore_index=True)
 
 
@@ -263,6 +273,7 @@ def diverging_likert(
     legend_rows: int | None = None,
     legend_wrap: int | None = None,
     xlim: float | None = None,
+    min_cell: int = 0,
     label_room: float = 0.25,
     title: str | None = None,
     caption: str | None = None,
@@ -281,6 +292,8 @@ def diverging_likert(
         As for :func:`diverging_data`.
     palette : {"BrBG", "RdBu"}
         ColorBrewer diverging scheme; neutral levels are light grey.
+    min_cell : int
+        Disclosure control: a total resting on 1..K-1 respondents prints "n<K" (0: off).
     digits : int
         Decimals of the printed totals.
     legend_rows : int, optional
@@ -330,7 +343,7 @@ def diverging_likert(
     if limit < extent:
         raise FigureError(f"xlim={xlim} cuts off bars reaching {extent:.1f}%")
     pad = limit * 0.02
-    labels = end_labels(seg, digits, pad).assign(
+    labels = end_labels(seg, digits, pad, min_cell).assign(
         panel=lambda d: pd.Categorical(d["panel"], categories=["main", "neutral"]))
     bounds = [{"x": -limit, "panel": "main"}, {"x": limit, "panel": "main"}]
     side = seg[seg["panel"] == "neutral"]

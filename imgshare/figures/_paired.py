@@ -196,6 +196,7 @@ def paired_likert(
     title: str | None = None,
     caption: str | None = None,
     base_size: float = 8.0,
+    min_cell: int = 0,
 ) -> ggplot:
     """Diverging bars of two questionnaires for each common item, with each item's test, unsaved.
 
@@ -243,7 +244,7 @@ def paired_likert(
 
     extent = max(-seg["xmin"].min(), seg["xmax"].max(), 1.0)
     limit = max(np.ceil(extent / 25) * 25, extent / (1 - label_room))
-    totals = end_labels(seg.assign(item=seg["item"] + "\x00" + seg["questionnaire"]), digits, limit * 0.02)
+    totals = end_labels(seg.assign(item=seg["item"] + "\x00" + seg["questionnaire"]), digits, limit * 0.02, min_cell)
     heads = seg.drop_duplicates("item")[["item", "heading", "heading_y"]].rename(
         columns={"heading": "text", "heading_y": "y"}).assign(x=-limit)
     stats = pd.DataFrame()

@@ -71,3 +71,23 @@ def test_min_cell_marks_small_counts_in_tables(root, tmp_path):
     assert "<5" in table1
     assert "1 (0.4%)" not in table1 and "9 (3.2%)" not in table1
     assert "86 (30.5%)" in table1
+
+
+def test_min_cell_hides_bar_totals_resting_on_few_respondents(study_codebook_path):
+    from imgshare.analysis import item_level_counts
+    from imgshare.codebook import load_codebook
+    from imgshare.cohort import build_cohort
+    from imgshare.figures import diverging_data
+    from imgshare.figures._diverging import end_labels
+
+    cohort = build_cohort(load_codebook(study_codebook_path))
+    # experts: one respondent disagrees that sharing images is a good idea (table 7)
+    seg = diverging_data(item_level_counts(cohort), cohort.codebook, "experts", ["good_idea", "K1", "R1"])
+    plain = end_labels(seg, 0, 1.0)
+    guarded = end_labels(seg, 0, 1.0, min_cell=5)
+    main = seg[seg.panel == "main"].drop_duplicates("item")
+    counts = np.concatenate([(main.pct_disagree * main.item_n / 100).round(), (main.pct_agree * main.item_n / 100).round()])
+    small = (counts > 0) & (counts < 5)
+    assert small.any(), "the fixture should have a small total to hide"
+    assert (guarded["text"].to_numpy()[small] == "n<5").all()
+    assert (guarded["text"].to_numpy()[~small] == plain["text"].to_numpy()[~small]).all()
