@@ -1,0 +1,113 @@
+"""Computed prose for any codebook, the min-cell context and the provenance list."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace as NS
+
+import pandas as pd
+import pytest
+
+from imgshare.report import (ENV_MIN_CELL, ENV_PROJECT_DIR, ReportError, build_date, comparison_summary, context,
+                             correlation_summary, data_notes, domain_summary, flow_summary, fmt_int, fmt_n_pct,
+                             provenance_markdown)
+
+CB = NS(
+    questionnaires={"staff": NS(label="Staff"), "mgr": NS(label="Managers")},
+    themes={"aut": NS(label="Autonomy", domain="res"), "bur": NS(label="Burnout", domain="str")},
+    items={"W1": NS(short="Decide how to work", text="I decide")},
+    domains={"res": NS(label="Job resources"), "str": NS(label="Job strain")},
+    comparisons={"svm": NS(label="Staff vs managers", between="questionnaires"),
+                 "dept": NS(label="Staff by department", between="variable")},
+)
+
+
+def make_tests(rows):
+    cols = ["comparison", "outcome", "outcome_kind", "test", "statistic", "dof", "p", "effect", "effect_measure",
+            "effect_ci_low", "effect_ci_high", "higher_group", "reason"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+GROUPS = pd.DataFrame({"comparison": ["svm", "svm", "dept", "dept", "dept"],
+                       "group": ["staff", "mgr", "1", "2", "3"],
+                       "group_label": ["Staff", "Managers", "Clinical", "Admin", "Estates"]})
+
+
+def test_comparison_summary_names_the_higher_group_with_statistic_p_and_effect():
+    tests = make_tests([
+        ["svm", "aut", "theme", "mann-whitney", 120.5, float("nan"), 0.0004, -0.31, "r", -0.45, -0.12, "mgr", ""],
+        ["svm", "bur", "theme", "mann-whitney", 300.0, float("nan"), 0.41, 0.05, "r", -0.1, 0.2, "staff", ""],
+        ["dept", "aut", "theme", "kruskal-wallis", 9.876, 2, 0.0123, 0.08, "epsilon2", 0.01, 0.2, "3", ""],
+        ["dept", "bur", "theme", "none", float("nan"), float("nan"), float("nan"), float("nan"), "", float("nan"),
+         float("nan"), "", "fewer than two groups with data"],
+    ])
+    text = comparison_summary(tests, GROUPS, CB)
+    svm, dept = text.split("\n\n")
+    assert svm.startswith("**Staff vs managers.** Managers had higher mean ranks than staff for autonomy "
+                          "(U = 120.5; p < 0.001; r = -0.31, 95% CI -0.45 to -0.12).")
+    assert "For burnout, no difference reached p < 0.05 (p = 0.410)." in svm
+    assert ("Autonomy differed between the groups (H = 9.88; df = 2; p = 0.012; ε² = 0.08, 95% CI 0.01 to 0.20), "
+            "with the highest mean rank among respondents answering “Estates”.") in dept
+    assert "burnout was not tested (fewer than two groups with data)." in dept
+
+
+def test_comparison_summary_uses_adjusted_p_when_present():
+    tests = make_tests([["svm", "aut", "theme", "mann-whitney", 1.0, float("nan"), 0.01, 0.2, "r", 0.1, 0.3,
+                          "staff", ""]]).assign(p_adj=0.2)
+    text = comparison_summary(tests, GROUPS, CB)
+    assert "No difference reached p < 0.05 for autonomy (p = 0.200)." in text
+
+
+def test_flow_summary_counts_and_withholds_small_counts():
+    flow = pd.DataFrame({"questionnaire": ["staff"] * 4, "stage": ["received", "excluded", "excluded", "analysed"],
+                         "reason": ["", "Did not consent", "Item non-response", ""], "n": [64, 3, 5, 56]})
+    assert flow_summary(flow, CB) == ("Staff: 64 responses received, 8 excluded (did not consent: 3; item "
+                                      "non\\-response: 5) and 56 analysed.")
+    assert "did not consent: <5;" in flow_summary(flow, CB, min_cell=5)
+
+
+def test_domain_and_correlation_summaries_read_the_frames():
+    agreement = pd.DataFrame({"questionnaire": ["staff", "mgr"], "domain": ["res", "res"], "n_items": [5, 5],
+                              "pct_agree": [49.75, 52.6]})
+    assert domain_summary(agreement, CB) == ("Across the 5 statements on job resources, mean agreement was 49.8% "
+                                             "among staff and 52.6% among managers.")
+    summary = pd.DataFrame({"questionnaire": ["staff", "mgr"], "theme": ["aut", "aut"], "n_pairs": [3, 1],
+                            "n_defined": [3, 1], "rho": [float("nan"), 0.5], "rho_min": [0.39, 0.5],
+                            "rho_max": [0.49, 0.5], "n_significant": [2, 0], "alpha": [0.001, 0.001]})
+    assert correlation_summary(summary, CB) == ("Within autonomy, ρ from .39 to .49 among staff and ρ = .50 among "
+                                                "managers (2 of 4 correlations with p < 0.001).")
+
+
+def test_data_notes_list_each_warning_once_and_escaped():
+    notes = data_notes(["column *x* empty", "dup"], ["dup", "<b>"])
+    assert notes.startswith('::: {.callout-note title="Data notes"}')
+    assert notes.count("dup") == 1 and "column \\*x\\* empty" in notes and "\\<b\\>" in notes
+    assert data_notes([], ()) == ""
+
+
+def test_prose_counts_below_min_cell_print_as_less_than_k():
+    assert fmt_int(4, min_cell=5) == "<5" and fmt_int(5, min_cell=5) == "5" and fmt_int(0, min_cell=5) == "0"
+    assert fmt_n_pct(4, 40, min_cell=5) == "<5" and fmt_n_pct(4, 40) == "4 (10.0%)"
+
+
+def test_context_carries_min_cell_and_rejects_a_bad_value(tmp_path):
+    ctx = context({ENV_PROJECT_DIR: str(tmp_path), ENV_MIN_CELL: "5"})
+    assert ctx.min_cell == 5 and context(ctx.env()) == ctx
+    assert context({ENV_PROJECT_DIR: str(tmp_path)}).min_cell == 0
+    with pytest.raises(ReportError, match="min-cell"):
+        context({ENV_PROJECT_DIR: str(tmp_path), ENV_MIN_CELL: "five"})
+
+
+def test_context_reads_the_codebook_the_project_names(tmp_path):
+    (tmp_path / "_quarto.yml").write_text("imgshare:\n  codebook: survey/cb.yml\n")
+    assert context({}, cwd=tmp_path).codebook_path == tmp_path.resolve() / "survey" / "cb.yml"
+
+
+def test_provenance_lists_files_with_digests_software_and_no_date_without_epoch():
+    prov = {"codebook": {"file": "cb.yml", "sha256": "ab" * 32, "reason": ""},
+            "data": {"staff": {"file": "s.csv", "sha256": None, "reason": "file not found"}},
+            "software": {"python": "3.11", "imgshare": "0.1"}}
+    text = provenance_markdown(prov, CB, extra_software={"plotnine": "0.15"}, env={})
+    assert f"SHA-256 `{'ab' * 32}`" in text and "Data, Staff: s\\.csv, not hashed (file not found)" in text
+    assert "Python 3\\.11, imgshare 0\\.1, plotnine 0\\.15" in text and "no date recorded" in text
+    assert "Built: 2023-11-14" in provenance_markdown(prov, CB, env={"SOURCE_DATE_EPOCH": "1700000000"})
+    assert build_date({"SOURCE_DATE_EPOCH": "x"}) is None
