@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import zipfile
 from pathlib import Path
@@ -11,7 +12,8 @@ SECOND_SURVEY = REPO / "tests" / "fixtures" / "second_survey" / "codebook.yml"
 HOSTILE = ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>")
 
 
-def pdf_pages(path: Path) -> list[str]:
+@functools.lru_cache(maxsize=16)
+def pdf_pages(path: Path) -> tuple[str, ...]:
     """The text of each PDF page (pypdf: no poppler needed), whitespace and hyphenation normalised."""
     from pypdf import PdfReader
 
@@ -20,7 +22,7 @@ def pdf_pages(path: Path) -> list[str]:
         text = page.extract_text() or ""
         text = re.sub(r"(\w)-\n(\w)", r"\1\2", text)  # words Typst hyphenated at a line end
         out.append(" ".join(text.replace("’", "'").replace("‘", "'").split()))
-    return out
+    return tuple(out)  # cached: a rendered file is read by many tests, and pypdf takes seconds
 
 
 def pdf_text(path: Path) -> str:

@@ -14,8 +14,8 @@ from imgshare.report._source import Cell, Text, read_document
 REPO = Path(__file__).resolve().parents[2]
 
 # Numbers that are facts of the design or the literature, not results: years, the abstract's
-# enumerated outcomes "(1)", and the eligibility age.
-_ALLOWED = re.compile(r"\b(19|20)\d\d\b|\(\d\)|\b18 years\b")
+# enumerated outcomes "(1)", the eligibility age, and the name of the SHA-256 digest.
+_ALLOWED = re.compile(r"\b(19|20)\d\d\b|\(\d\)|\b18 years\b|\bSHA-256\b")
 _STRIP = re.compile(r"`[^`]*`|\[?-?@[\w:.#$%&+?<>~/-]+\]?|\{[^}]*\}")
 
 
