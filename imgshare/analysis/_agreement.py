@@ -7,7 +7,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._common import column_codes, domain_of, responses_of, weights_of
+from ._coded import CodedCohort
+from ._common import domain_of
+from ._encoded import Coded
 
 __all__ = ["item_level_counts", "item_agreement", "domain_agreement"]
 
@@ -16,14 +18,28 @@ AGREEMENT_COLUMNS = ["questionnaire", "item", "domain", "n", "missing", "pct_agr
 DOMAIN_COLUMNS = ["questionnaire", "domain", "label", "n_items", "items", "pct_agree", "pct_neutral", "pct_disagree"]
 
 
-def _item_rows(cohort: Any):
-    """Yield (questionnaire id, item id, codes array, weights array, weighted) per asked item."""
-    for qid, q in cohort.codebook.questionnaires.items():
-        frame = responses_of(cohort, qid)
-        w = weights_of(cohort, qid, frame)
-        weight = np.ones(len(frame)) if w is None else w
+def _item_rows(data: CodedCohort):
+    """Yield (questionnaire id, item id, encoded answers, weights or None) per asked item."""
+    for qid, q in data.codebook.questionnaires.items():
+        w = data.weights(qid)
         for item in q.items:
-            yield qid, item, column_codes(frame, item, qid).to_numpy(), weight, w is not None
+            yield qid, item, data.column(qid, item), w
+
+
+def _weight_sum(coded: Coded, w: np.ndarray | None, indices: list[int]) -> float:
+    """Respondents (or their weights) whose answer is one of the level ``indices``."""
+    if w is None:
+        return float(sum(int(coded.counts[i]) for i in indices))
+    if not indices:
+        return 0.0
+    # Summed over the same rows in the same order as a mask over the raw answers would.
+    hit = coded.codes == indices[0] if len(indices) == 1 else np.isin(coded.codes, indices)
+    return float(w[hit].sum())
+
+
+def _indices(coded: Coded, codes) -> list[int]:
+    found = (coded.index_of(float(c)) for c in sorted(codes))
+    return [i for i in found if i is not None]
 
 
 def item_level_counts(cohort: Any) -> pd.DataFrame:
@@ -60,13 +76,17 @@ def item_level_counts(cohort: Any) -> pd.DataFrame:
     >>> t.loc[t["item"] == "A1", "n"].tolist()
     [0, 1, 1, 1, 1]
     """
+    return _item_level_counts(CodedCohort(cohort))
+
+
+def _item_level_counts(data: CodedCohort) -> pd.DataFrame:
     rows = []
-    for qid, item, codes, weight, weighted in _item_rows(cohort):
-        scale = cohort.codebook.scale_of(item)
-        answered = ~np.isnan(codes)
-        item_n = float(weight[answered].sum())
+    for qid, item, coded, w in _item_rows(data):
+        scale = data.codebook.scale_of(item)
+        weighted = w is not None
+        item_n = _weight_sum(coded, w, list(range(coded.k)))
         for lv in scale.levels:
-            n = float(weight[codes == lv.code].sum())
+            n = _weight_sum(coded, w, _indices(coded, [lv.code]))
             rows.append(
                 {
                     "questionnaire": qid,
@@ -115,23 +135,25 @@ def item_agreement(cohort: Any) -> pd.DataFrame:
     >>> round(float(item_agreement(example_cohort())["pct_agree"].iloc[0]), 6)
     50.0
     """
+    return _item_agreement(CodedCohort(cohort))
+
+
+def _item_agreement(data: CodedCohort) -> pd.DataFrame:
     rows = []
-    for qid, item, codes, weight, _ in _item_rows(cohort):
-        scale = cohort.codebook.scale_of(item)
-        answered = ~np.isnan(codes)
-        total = float(weight[answered].sum())
+    for qid, item, coded, w in _item_rows(data):
+        scale = data.codebook.scale_of(item)
+        total = _weight_sum(coded, w, list(range(coded.k)))
 
         def share(levels: frozenset[int]) -> float:
-            hit = np.isin(codes, np.asarray(sorted(levels), dtype=float))
-            return 100.0 * float(weight[hit].sum()) / total if total > 0 else np.nan
+            return 100.0 * _weight_sum(coded, w, _indices(coded, levels)) / total if total > 0 else np.nan
 
         rows.append(
             {
                 "questionnaire": qid,
                 "item": item,
-                "domain": domain_of(cohort.codebook, item),
-                "n": int(answered.sum()),
-                "missing": int((~answered).sum()),
+                "domain": domain_of(data.codebook, item),
+                "n": coded.n_answered,
+                "missing": int(coded.counts[coded.k]),
                 "pct_agree": share(scale.agree),
                 "pct_neutral": share(scale.neutral) if scale.has_neutral else np.nan,
                 "pct_disagree": share(scale.disagree),

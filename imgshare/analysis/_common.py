@@ -1,8 +1,8 @@
 """Shared plumbing for the analysis layer: reading a cohort's frames through the codebook.
 
-Nothing here computes a statistic; these helpers locate columns, respondents who were asked a
-question, survey weights and keyed (reverse-scored) codes, and raise :class:`AnalysisError`
-for a request the codebook cannot satisfy.
+Nothing here computes a statistic; these helpers locate questionnaires, their responses and
+survey weights, and raise :class:`AnalysisError` for a request the codebook cannot satisfy.
+Columns are read and encoded by :class:`~imgshare.analysis._coded.CodedCohort`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..codebook import Codebook, Questionnaire, Scale
+from ..codebook import Codebook, Questionnaire
 from ..errors import ImgshareError
 
 __all__ = ["AnalysisError"]
@@ -40,30 +40,6 @@ def responses_of(cohort: Any, qid: str) -> pd.DataFrame:
     return frames[qid]
 
 
-def column_codes(frame: pd.DataFrame, column: str, qid: str) -> pd.Series:
-    """Column ``column`` as float codes (NaN = no answer), indexed like ``frame``."""
-    if column not in frame.columns:
-        raise AnalysisError(f"questionnaire '{qid}': the responses have no column '{column}'")
-    values = pd.to_numeric(frame[column], errors="coerce")
-    return pd.Series(values.to_numpy(dtype=float, na_value=np.nan), index=frame.index, name=column)
-
-
-def asked_mask(q: Questionnaire, frame: pd.DataFrame, column: str) -> np.ndarray:
-    """Which respondents were asked ``column``: every condition of its ``asked_if`` holds.
-
-    Items and unconditional variables are asked of everyone. A condition on a variable that
-    was itself not asked (NA) does not hold, so nested ``asked_if`` chains resolve naturally.
-    """
-    mask = np.ones(len(frame), dtype=bool)
-    var = q.variables.get(column)
-    if var is None:
-        return mask
-    for dep, codes in var.asked_if.items():
-        dep_codes = column_codes(frame, dep, q.id).to_numpy()
-        mask &= np.isin(dep_codes, np.asarray(codes, dtype=float))
-    return mask
-
-
 def weights_of(cohort: Any, qid: str, frame: pd.DataFrame) -> np.ndarray | None:
     """The survey weights of the respondents in ``frame`` or ``None`` when unweighted.
 
@@ -82,16 +58,6 @@ def weights_of(cohort: Any, qid: str, frame: pd.DataFrame) -> np.ndarray | None:
             f"questionnaire '{qid}': respondent '{who}' has weight {w[bad][0]!r}; weights must be finite and >= 0"
         )
     return w
-
-
-def keyed_codes(codebook: Codebook, item: str, codes: pd.Series) -> pd.Series:
-    """Item codes with reverse-keying applied (``Scale.reversed_code``); NaN stays NaN."""
-    spec = codebook.items[item]
-    if not spec.reverse:
-        return codes
-    scale: Scale = codebook.scales[spec.scale]
-    mapping = {float(c): float(scale.reversed_code(c)) for c in scale.codes}
-    return codes.map(lambda v: mapping.get(v, np.nan) if v == v else np.nan)
 
 
 def domain_of(codebook: Codebook, item: str) -> str | None:

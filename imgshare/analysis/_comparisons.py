@@ -9,9 +9,10 @@ import numpy as np
 import pandas as pd
 
 from ..codebook import Comparison
-from ..stats import P_ADJUST_METHODS, adjust_pvalues, dunn, kruskal_wallis, mann_whitney
+from ..stats import P_ADJUST_METHODS, LevelCounts, adjust_pvalues, dunn, kruskal_wallis, level_median, mann_whitney
+from ._coded import CodedCohort
 from ._common import AnalysisError
-from ._groups import Group, Outcome, comparison_groups, comparison_of, item_outcome, outcome_items, theme_outcome
+from ._groups import Group, Outcome, item_outcome, members, outcome_items, theme_outcome
 from ._scores import DEFAULT_MIN_ANSWERED
 
 __all__ = ["GroupComparisons", "compare_groups", "item_comparisons", "POSTHOC_ALPHA", "N_BOOT"]
@@ -64,15 +65,16 @@ def _choose_test(comp: Comparison, n_groups: int) -> tuple[str, str]:
 
 
 def _run_outcome(comp: Comparison, groups: list[Group], outcome: Outcome, seed: int):
-    values = [v[~np.isnan(v)] for v in outcome.values]
-    present = [i for i, v in enumerate(values) if v.size > 0]
+    values = [LevelCounts(outcome.levels, c) for c in outcome.counts]
+    sizes = [v.n for v in values]
+    present = [i for i, n in enumerate(sizes) if n > 0]
     used = [groups[i] for i in present]
     test, reason = _choose_test(comp, len(present))
     if outcome.reason:
         test, reason = "none", outcome.reason
     row = dict.fromkeys(TEST_COLUMNS, np.nan)
     row.update(comparison=comp.id, outcome=outcome.name, outcome_kind=outcome.kind, items=",".join(outcome.items),
-               test=test, n_groups=len(present), n=int(sum(v.size for v in values)), p_method="",
+               test=test, n_groups=len(present), n=int(sum(sizes)), p_method="",
                effect_measure="", higher_group="", reason=reason,
                dropped_groups=",".join(g.id for i, g in enumerate(groups) if i not in present))
     mean_rank = {g.id: np.nan for g in groups}
@@ -98,56 +100,60 @@ def _run_outcome(comp: Comparison, groups: list[Group], outcome: Outcome, seed: 
             posthoc = ([values[i] for i in present], [g.id for g in used])
     group_rows = []
     for i, g in enumerate(groups):
-        v = values[i]
+        n = sizes[i]
         group_rows.append({
             "comparison": comp.id, "outcome": outcome.name, "outcome_kind": outcome.kind, "group": g.id,
-            "group_label": g.label, "n": int(v.size), "mean_rank": mean_rank[g.id],
-            "mean": float(v.mean()) if v.size else np.nan, "median": float(np.median(v)) if v.size else np.nan,
+            "group_label": g.label, "n": n, "mean_rank": mean_rank[g.id],
+            "mean": outcome.means[i] if n else np.nan, "median": level_median(values[i]) if n else np.nan,
             "included": i in present and not outcome.reason,
-            "reason": outcome.reason if outcome.reason else "" if v.size else "no respondents with an answer in this group",
+            "reason": outcome.reason if outcome.reason else "" if n else "no respondents with an answer in this group",
         })
     return row, group_rows, posthoc
 
 
-def _dunn_rows(comp_id: str, outcome: str, kind: str, samples, names) -> pd.DataFrame:
+def _dunn_rows(comp_id: str, outcome: str, kind: str, samples, names) -> list[dict]:
     pairs = dunn(*samples, names=names, p_adjust="holm")
-    pairs.insert(0, "outcome_kind", kind)
-    pairs.insert(0, "outcome", outcome)
-    pairs.insert(0, "comparison", comp_id)
-    pairs["p_adjust"] = "holm"
-    return pairs[POSTHOC_COLUMNS]
+    head = {"comparison": comp_id, "outcome": outcome, "outcome_kind": kind}
+    return [{**head, **pair, "p_adjust": "holm"} for pair in pairs.to_dict("records")]
 
 
-def _outcomes(cohort: Any, comp: Comparison, items, themes, min_answered: float):
-    for item in outcome_items(cohort, comp, items):
-        yield item_outcome(cohort, comp, item)
+def _outcomes(data: CodedCohort, comp: Comparison, items, themes, min_answered: float):
+    for item in outcome_items(data.cohort, comp, items):
+        yield ("item", item), lambda item=item: item_outcome(data, comp, item)
     for theme in themes:
-        yield theme_outcome(cohort, comp, theme, min_answered)
+        yield ("theme", theme, min_answered), lambda theme=theme: theme_outcome(data, comp, theme, min_answered)
 
 
-def _run(cohort: Any, plan, p_adjust: str | None, min_answered: float) -> GroupComparisons:
+def _run(data: CodedCohort, plan, p_adjust: str | None, min_answered: float) -> GroupComparisons:
     if p_adjust is not None and p_adjust not in P_ADJUST_METHODS:
         raise AnalysisError(f"p_adjust: expected one of {', '.join(P_ADJUST_METHODS)} or None, got {p_adjust!r}")
-    tests, groups, pending = [], [], []
+    tests, groups, pending, keys = [], [], [], []
     for comp, items, themes in plan:
-        members = comparison_groups(cohort, comp)
-        for outcome in _outcomes(cohort, comp, items, themes, min_answered):
-            # A fixed seed per test keeps each bootstrap CI reproducible and independent of run order.
-            row, group_rows, posthoc = _run_outcome(comp, members, outcome, seed=len(tests))
-            tests.append(row)
-            groups.extend(group_rows)
+        group_list = [m.group for m in members(data, comp)]
+        for key, outcome in _outcomes(data, comp, items, themes, min_answered):
+            # A fixed seed per test keeps each bootstrap CI reproducible and independent of run order,
+            # so a test already run in this analysis (same comparison, outcome and seed) is reused.
+            seed = len(tests)
+            row, group_rows, posthoc = data.memo(
+                ("test", comp.id, *key, seed), lambda: _run_outcome(comp, group_list, outcome(), seed=seed))
+            tests.append(dict(row))
+            groups.extend(dict(r) for r in group_rows)
             pending.append(posthoc)
+            keys.append(("dunn", comp.id, *key))
     test_frame = pd.DataFrame(tests, columns=TEST_COLUMNS)
     gate = test_frame["p"].to_numpy(dtype=float)
     if p_adjust is not None:
         test_frame["p_adj"] = adjust_pvalues(gate, p_adjust)
         gate = test_frame["p_adj"].to_numpy(dtype=float)
     posthoc = [
-        _dunn_rows(row["comparison"], row["outcome"], row["outcome_kind"], *pending[i])
+        # Dunn's tests do not depend on the bootstrap seed: the same outcome's pairs are reused.
+        pair
         for i, row in enumerate(tests)
         if pending[i] is not None and gate[i] < POSTHOC_ALPHA
+        for pair in data.memo(keys[i], lambda i=i, row=row: _dunn_rows(
+            row["comparison"], row["outcome"], row["outcome_kind"], *pending[i]))
     ]
-    posthoc_frame = pd.concat(posthoc, ignore_index=True) if posthoc else pd.DataFrame(columns=POSTHOC_COLUMNS)
+    posthoc_frame = pd.DataFrame(posthoc, columns=POSTHOC_COLUMNS) if posthoc else pd.DataFrame(columns=POSTHOC_COLUMNS)
     return GroupComparisons(test_frame, pd.DataFrame(groups, columns=GROUP_COLUMNS), posthoc_frame)
 
 
@@ -201,8 +207,12 @@ def compare_groups(
     >>> res.tests[["outcome", "test", "n", "p_method"]].to_numpy().tolist()
     [['A1', 'mann-whitney', 4, 'exact'], ['t', 'mann-whitney', 4, 'exact']]
     """
-    plan = [(comp, None, comp.themes) for comp in cohort.codebook.comparisons.values()]
-    return _run(cohort, plan, p_adjust, min_answered)
+    return _compare_groups(CodedCohort(cohort), p_adjust, min_answered)
+
+
+def _compare_groups(data: CodedCohort, p_adjust: str | None, min_answered: float) -> GroupComparisons:
+    plan = [(comp, None, comp.themes) for comp in data.codebook.comparisons.values()]
+    return _run(data, plan, p_adjust, min_answered)
 
 
 def item_comparisons(cohort: Any, comparison_id: str, p_adjust: str | None = None) -> GroupComparisons:
@@ -236,5 +246,9 @@ def item_comparisons(cohort: Any, comparison_id: str, p_adjust: str | None = Non
     >>> item_comparisons(example_cohort(), "by_group").tests["outcome"].tolist()
     ['A1', 'A2']
     """
-    comp = comparison_of(cohort, comparison_id)
-    return _run(cohort, [(comp, tuple(cohort.codebook.items), ())], p_adjust, DEFAULT_MIN_ANSWERED)
+    return _item_comparisons(CodedCohort(cohort), comparison_id, p_adjust)
+
+
+def _item_comparisons(data: CodedCohort, comparison_id: str, p_adjust: str | None) -> GroupComparisons:
+    comp = data.comparison(comparison_id)
+    return _run(data, [(comp, tuple(data.codebook.items), ())], p_adjust, DEFAULT_MIN_ANSWERED)

@@ -9,7 +9,9 @@ import pandas as pd
 
 from ..codebook import Level
 from ..stats import largest_remainder, wilson_ci
-from ._common import AnalysisError, asked_mask, column_codes, questionnaire_of, responses_of, weights_of
+from ._coded import CodedCohort
+from ._common import AnalysisError, questionnaire_of
+from ._encoded import count_keys
 
 __all__ = ["categorical_table", "descriptive_tables", "rounded_percentages"]
 
@@ -81,19 +83,38 @@ def categorical_table(cohort: Any, questionnaire: str, variable: str, ci: bool =
     >>> t[["level", "n", "denominator"]].to_numpy().tolist()
     [[1, 3, 5], [2, 2, 5]]
     """
-    levels, missing_levels = _levels_of(cohort, questionnaire, variable)
-    q = questionnaire_of(cohort, questionnaire)
-    frame = responses_of(cohort, questionnaire)
-    codes = column_codes(frame, variable, questionnaire).to_numpy()
-    asked = asked_mask(q, frame, variable)
-    answered = asked & ~np.isnan(codes)
-    w = weights_of(cohort, questionnaire, frame)
-    weight = np.ones(len(frame)) if w is None else w
-    denominator = float(weight[answered].sum())
+    return _categorical_table(CodedCohort(cohort), questionnaire, variable, ci)
+
+
+def _categorical_table(data: CodedCohort, questionnaire: str, variable: str, ci: bool) -> pd.DataFrame:
+    levels, missing_levels = _levels_of(data.cohort, questionnaire, variable)
+    coded = data.column(questionnaire, variable)
+    asked = data.asked(questionnaire, variable)
+    w = data.weights(questionnaire)
+    if asked is None:
+        counts = coded.counts
+        not_asked = 0
+    else:
+        # Row 1 of (asked, answer) counts: the answers of those who were asked.
+        counts = count_keys([(asked.view(np.int8), 2), (coded.codes, coded.k + 1)], data.n(questionnaire))[1]
+        not_asked = int(data.n(questionnaire) - asked.sum())
+    missing = int(counts[coded.k])
+    if w is None:
+        denominator = float(counts[: coded.k].sum())
+    else:
+        answered = coded.codes < coded.k if asked is None else asked & (coded.codes < coded.k)
+        denominator = float(w[answered].sum())
     rows = []
     for lv in levels:
-        hit = answered & (codes == lv.code)
-        n = float(weight[hit].sum())
+        index = coded.index_of(float(lv.code))
+        if w is None:
+            n = float(counts[index]) if index is not None else 0.0
+        elif index is None:
+            n = 0.0
+        else:
+            # The same rows in the same order as a mask over the raw answers: identical sums.
+            hit = (coded.codes == index) if asked is None else asked & (coded.codes == index)
+            n = float(w[hit].sum())
         rows.append(
             {
                 "questionnaire": questionnaire,
@@ -104,15 +125,15 @@ def categorical_table(cohort: Any, questionnaire: str, variable: str, ci: bool =
                 "n": n,
                 "denominator": denominator,
                 "pct": 100.0 * n / denominator if denominator > 0 else np.nan,
-                "missing": int((asked & np.isnan(codes)).sum()),
-                "not_asked": int((~asked).sum()),
+                "missing": missing,
+                "not_asked": not_asked,
             }
         )
     table = pd.DataFrame(rows, columns=_COLUMNS)
     if w is None:
         table = table.astype({"n": "int64", "denominator": "int64"})
     if ci:
-        n_eff = denominator if w is None else _kish_n(weight[answered])
+        n_eff = denominator if w is None else _kish_n(w[answered])
         table["ci_low"], table["ci_high"] = _wilson_pct(table["pct"].to_numpy(dtype=float), n_eff)
     return table
 
@@ -134,11 +155,15 @@ def _wilson_pct(pct: np.ndarray, n: float) -> tuple[np.ndarray, np.ndarray]:
 
 def descriptive_tables(cohort: Any, ci: bool = False) -> pd.DataFrame:
     """:func:`categorical_table` for every categorical variable of every questionnaire, stacked."""
+    return _descriptive_tables(CodedCohort(cohort), ci)
+
+
+def _descriptive_tables(data: CodedCohort, ci: bool) -> pd.DataFrame:
     frames = []
-    for qid, q in cohort.codebook.questionnaires.items():
+    for qid, q in data.codebook.questionnaires.items():
         for vid, var in q.variables.items():
             if var.type == "categorical":
-                frames.append(categorical_table(cohort, qid, vid, ci=ci))
+                frames.append(_categorical_table(data, qid, vid, ci))
     if not frames:
         return pd.DataFrame(columns=_COLUMNS + (["ci_low", "ci_high"] if ci else []))
     # Weighted and unweighted questionnaires mix int and float counts: keep floats then.

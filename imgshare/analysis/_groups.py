@@ -1,4 +1,4 @@
-"""Who is compared with whom: the groups and outcome values of a codebook comparison."""
+"""Who is compared with whom: the groups of a codebook comparison and each group's answers as counts."""
 
 from __future__ import annotations
 
@@ -6,11 +6,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from ..codebook import Comparison
-from ._common import AnalysisError, column_codes, keyed_codes, responses_of
-from ._scores import score_items
+from ._coded import CodedCohort
+from ._encoded import values_of
+from ._themecodes import theme_codes
+
+# Sums of whole numbers below this are exact in float64, so a mean from counts equals numpy's.
+_EXACT = 2.0**53
 
 
 @dataclass(frozen=True)
@@ -22,42 +25,39 @@ class Group:
 
 
 @dataclass(frozen=True)
+class Member:
+    """A group's respondents: all of questionnaire ``qid``, or those whose ``var`` answer is ``level``."""
+
+    group: Group
+    qid: str
+    var: str | None = None
+    level: int | None = None
+
+
+@dataclass(frozen=True)
 class Outcome:
-    """One compared outcome: values per group (NaN = no answer / no score), or why it cannot be."""
+    """One compared outcome: per group, counts over the shared ``levels`` and the mean (NaN when empty)."""
 
     name: str
     kind: str  # "item" | "theme"
-    values: tuple[np.ndarray, ...]
+    levels: np.ndarray
+    counts: tuple[np.ndarray, ...]
+    means: tuple[float, ...]
     items: tuple[str, ...]
     reason: str = ""
 
 
-def comparison_of(cohort: Any, comparison_id: str) -> Comparison:
-    comps = cohort.codebook.comparisons
-    if comparison_id not in comps:
-        raise AnalysisError(f"unknown comparison '{comparison_id}' (known: {', '.join(comps) or 'none'})")
-    return comps[comparison_id]
-
-
-def _members(cohort: Any, comp: Comparison) -> list[tuple[Group, str, np.ndarray]]:
-    """(group, questionnaire id, boolean row mask of that questionnaire) per compared group."""
-    cb = cohort.codebook
+def members(data: CodedCohort, comp: Comparison) -> list[Member]:
+    cb = data.codebook
     if comp.between == "questionnaires":
-        out = []
         for qid in comp.groups:
-            frame = responses_of(cohort, qid)
-            out.append((Group(qid, cb.questionnaires[qid].label), qid, np.ones(len(frame), dtype=bool)))
-        return out
+            data.frame(qid)
+        return [Member(Group(qid, cb.questionnaires[qid].label), qid) for qid in comp.groups]
     q = cb.questionnaires[comp.questionnaire]
     var = q.variables[comp.by]
-    frame = responses_of(cohort, q.id)
-    codes = column_codes(frame, comp.by, q.id).to_numpy()
+    data.column(q.id, comp.by)
     levels = comp.levels if comp.levels is not None else tuple(c for c in var.codes if c not in var.missing_levels)
-    return [(Group(str(c), var.label_of(c)), q.id, codes == c) for c in levels]
-
-
-def comparison_groups(cohort: Any, comp: Comparison) -> list[Group]:
-    return [g for g, _, _ in _members(cohort, comp)]
+    return [Member(Group(str(c), var.label_of(c)), q.id, comp.by, c) for c in levels]
 
 
 def outcome_items(cohort: Any, comp: Comparison, items: tuple[str, ...] | None = None) -> tuple[str, ...]:
@@ -68,28 +68,88 @@ def outcome_items(cohort: Any, comp: Comparison, items: tuple[str, ...] | None =
     return tuple(i for i in wanted if i in asked)
 
 
-def item_outcome(cohort: Any, comp: Comparison, item: str) -> Outcome:
+def _row_of(data: CodedCohort, m: Member, table: np.ndarray) -> np.ndarray:
+    """The row of a (``var`` level x value) table that counts member ``m``."""
+    index = data.column(m.qid, m.var).index_of(float(m.level))
+    return table[index] if index is not None else np.zeros(table.shape[1], dtype=np.int64)
+
+
+def _merge(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, tuple[np.ndarray, ...]]:
+    """Put each group's (levels, counts) on the levels some group has."""
+    seen = [lv[c > 0] for lv, c in parts]
+    levels = np.unique(np.concatenate(seen)) if seen else np.empty(0)
+    out = []
+    for lv, c in parts:
+        counts = np.zeros(levels.size, dtype=np.int64)
+        used = c > 0
+        counts[np.searchsorted(levels, lv[used])] = c[used]
+        out.append(counts)
+    return levels, tuple(out)
+
+
+def _mean(values: np.ndarray) -> float:
+    return float(values.mean()) if values.size else np.nan
+
+
+def _count_mean(levels: np.ndarray, counts: np.ndarray) -> float | None:
+    """Mean from counts when that is exactly numpy's mean of the values (whole numbers, exact sums)."""
+    n = int(counts.sum())
+    if n == 0:
+        return np.nan
+    if levels.size and np.array_equal(levels, np.floor(levels)) and float(np.abs(levels) @ counts) < _EXACT:
+        return float(levels @ counts) / n
+    return None
+
+
+def item_outcome(data: CodedCohort, comp: Comparison, item: str) -> Outcome:
     """Raw codes (as answered, not reverse-keyed) of ``item`` per group."""
-    values = []
-    for _, qid, mask in _members(cohort, comp):
-        codes = column_codes(responses_of(cohort, qid), item, qid).to_numpy()
-        values.append(codes[mask])
-    return Outcome(item, "item", tuple(values), (item,))
+    parts, rows = [], []
+    for m in members(data, comp):
+        coded = data.column(m.qid, item)
+        if m.var is None:
+            parts.append((coded.levels, coded.counts[: coded.k]))
+        else:
+            table = data.by_table(m.qid, m.var, ("column", item), coded.codes, coded.k + 1)
+            parts.append((coded.levels, _row_of(data, m, table)[: coded.k]))
+        rows.append((m, coded))
+    means = []
+    for (m, coded), (levels, counts) in zip(rows, parts):
+        mean = _count_mean(levels, counts)
+        means.append(mean if mean is not None else _mean(_member_values(data, m, values_of(coded))))
+    levels, counts = _merge(parts)
+    return Outcome(item, "item", levels, counts, tuple(means), (item,))
 
 
-def theme_outcome(cohort: Any, comp: Comparison, theme: str, min_answered: float) -> Outcome:
+def _member_values(data: CodedCohort, m: Member, values: np.ndarray) -> np.ndarray:
+    """Member ``m``'s non-missing ``values`` (one per respondent of its questionnaire), in row order."""
+    keep = ~np.isnan(values)
+    if m.var is not None:
+        keep &= data.group_rows(m.qid, m.var, float(m.level))
+    return values[keep]
+
+
+def theme_outcome(data: CodedCohort, comp: Comparison, theme: str, min_answered: float) -> Outcome:
     """Theme scores per group, on the theme's items that every compared questionnaire asks."""
-    cb = cohort.codebook
-    members = _members(cohort, comp)
-    qids = list(dict.fromkeys(qid for _, qid, _ in members))
+    cb = data.codebook
+    group_members = members(data, comp)
+    qids = list(dict.fromkeys(m.qid for m in group_members))
     asked = set.intersection(*(set(cb.questionnaires[q].items) for q in qids))
     items = tuple(i for i in cb.themes[theme].items if i in asked)
     if not items:
-        empty = tuple(np.empty(0) for _ in members)
-        return Outcome(theme, "theme", empty, (), "no item of the theme is asked of every compared group")
-    scores = {}
-    for qid in qids:
-        frame = responses_of(cohort, qid)
-        keyed = pd.DataFrame({i: keyed_codes(cb, i, column_codes(frame, i, qid)) for i in items}, index=frame.index)
-        scores[qid] = score_items(keyed, min_answered)[1]
-    return Outcome(theme, "theme", tuple(scores[qid][mask] for _, qid, mask in members), items)
+        empty = tuple(np.zeros(0, dtype=np.int64) for _ in group_members)
+        return Outcome(theme, "theme", np.empty(0), empty, tuple(np.nan for _ in group_members), (),
+                       "no item of the theme is asked of every compared group")
+    parts, means = [], []
+    for m in group_members:
+        codes = theme_codes(data, m.qid, items, min_answered)
+        if m.var is None:
+            counts = codes.score_counts[:-1]
+        else:
+            table = data.by_table(m.qid, m.var, codes.target, codes.codes, codes.radix)
+            counts = _row_of(data, m, codes.score_counts_by(table))[:-1]
+        parts.append((codes.score_levels, counts))
+        # Scores are fractions: numpy's mean of the group's scores in row order, for identical sums.
+        scores = data.memo(("scores", m.qid, items, min_answered), codes.scores)
+        means.append(_mean(_member_values(data, m, scores)) if counts.sum() else np.nan)
+    levels, counts = _merge(parts)
+    return Outcome(theme, "theme", levels, counts, tuple(means), items)

@@ -13,11 +13,12 @@ import pandas as pd
 
 from ..codebook import Codebook
 from ..io import sha256_file
-from ._agreement import domain_agreement, item_agreement, item_level_counts
-from ._comparisons import N_BOOT, POSTHOC_ALPHA, compare_groups, item_comparisons
-from ._descriptives import descriptive_tables
-from ._scores import DEFAULT_MIN_ANSWERED, summarise_scores, theme_scores
-from ._themes import CORRELATION_ALPHA, theme_correlation_summary, theme_correlations, theme_reliability
+from ._agreement import _item_agreement, _item_level_counts, domain_agreement
+from ._coded import CodedCohort
+from ._comparisons import N_BOOT, POSTHOC_ALPHA, _compare_groups, _item_comparisons
+from ._descriptives import _descriptive_tables
+from ._scores import DEFAULT_MIN_ANSWERED, theme_score_summary
+from ._themes import CORRELATION_ALPHA, _theme_correlations, _theme_reliability, theme_correlation_summary
 
 __all__ = ["Results", "analyse", "FRAME_NAMES"]
 
@@ -166,12 +167,14 @@ def analyse(
     >>> sorted(res.frames())[:3], res.synthetic
     (['comparison_groups', 'comparisons', 'descriptives'], True)
     """
-    agreement = item_agreement(cohort)
-    correlations = theme_correlations(cohort)
-    compared = compare_groups(cohort, p_adjust=p_adjust, min_answered=min_answered)
-    item_parts = [item_comparisons(cohort, cid).tests for cid in cohort.codebook.comparisons]
+    # One encoding of the cohort for every step: each column is read and counted once.
+    data = CodedCohort(cohort)
+    agreement = _item_agreement(data)
+    correlations = _theme_correlations(data, min_answered)
+    compared = _compare_groups(data, p_adjust, min_answered)
+    item_parts = [_item_comparisons(data, cid, None).tests for cid in cohort.codebook.comparisons]
     item_tests = pd.concat(item_parts, ignore_index=True) if item_parts else compared.tests.iloc[0:0]
-    scores = [theme_scores(cohort, qid, min_answered) for qid in cohort.codebook.questionnaires]
+    score_summary = theme_score_summary(data, min_answered)
     settings = {
         "p_adjust": p_adjust,
         "ci": ci,
@@ -185,14 +188,14 @@ def analyse(
     return Results(
         codebook=cohort.codebook,
         flow=cohort.flow.copy(),
-        descriptives=descriptive_tables(cohort, ci=ci),
-        item_levels=item_level_counts(cohort),
+        descriptives=_descriptive_tables(data, ci),
+        item_levels=_item_level_counts(data),
         item_agreement=agreement,
         domain_agreement=domain_agreement(cohort, agreement),
-        theme_score_summary=summarise_scores(pd.concat(scores, ignore_index=True)),
+        theme_score_summary=score_summary,
         theme_correlations=correlations,
         theme_correlation_summary=theme_correlation_summary(cohort, correlations=correlations),
-        reliability=theme_reliability(cohort),
+        reliability=_theme_reliability(data, min_answered),
         comparisons=compared.tests,
         comparison_groups=compared.groups,
         posthoc=compared.posthoc,

@@ -2,43 +2,28 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ._common import AnalysisError, column_codes, keyed_codes, questionnaire_of, responses_of
+from ..stats import LevelCounts, level_median, level_quantile
+from ._coded import CodedCohort
+from ._common import AnalysisError
+from ._themecodes import theme_codes
 
-__all__ = ["theme_scores", "summarise_scores", "keyed_item_frame", "DEFAULT_MIN_ANSWERED"]
+__all__ = ["theme_scores", "summarise_scores", "DEFAULT_MIN_ANSWERED"]
 
 #: Default share of a theme's items a respondent must answer for a theme score.
 DEFAULT_MIN_ANSWERED = 0.5
 
 SCORE_COLUMNS = ["questionnaire", "respondent", "theme", "n_items", "n_answered", "score"]
+SUMMARY_COLUMNS = ["questionnaire", "theme", "n_items", "n", "n_unscored", "mean", "sd", "median", "q1", "q3"]
 
 
-def keyed_item_frame(cohort: Any, questionnaire: str, items: tuple[str, ...]) -> pd.DataFrame:
-    """Float frame of ``items`` (columns) per respondent with reverse-keyed items mirrored."""
-    frame = responses_of(cohort, questionnaire)
-    cols = {i: keyed_codes(cohort.codebook, i, column_codes(frame, i, questionnaire)) for i in items}
-    return pd.DataFrame(cols, index=frame.index, columns=list(items))
-
-
-def required_answers(n_items: int, min_answered: float) -> int:
-    """Smallest number of answered items meeting the ``min_answered`` share (at least one)."""
-    # Round before the ceiling so 0.5 * 4 is 2, not 3 through floating-point error.
-    return max(1, math.ceil(round(min_answered * n_items, 9)))
-
-
-def score_items(keyed: pd.DataFrame, min_answered: float) -> tuple[np.ndarray, np.ndarray]:
-    """Per row of keyed item codes: (items answered, mean of answered items or NaN by the rule)."""
-    values = keyed.to_numpy(dtype=float)
-    n_answered = (~np.isnan(values)).sum(axis=1).astype("int64")
-    enough = n_answered >= required_answers(keyed.shape[1], min_answered)
-    total = np.where(np.isnan(values), 0.0, values).sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return n_answered, np.where(enough, total / n_answered, np.nan)
+def check_min_answered(min_answered: float) -> None:
+    if not 0 < min_answered <= 1:
+        raise AnalysisError(f"min_answered must be in (0, 1], got {min_answered!r}")
 
 
 def theme_scores(cohort: Any, questionnaire: str, min_answered: float = DEFAULT_MIN_ANSWERED) -> pd.DataFrame:
@@ -80,16 +65,17 @@ def theme_scores(cohort: Any, questionnaire: str, min_answered: float = DEFAULT_
     >>> theme_scores(example_cohort(), "q")["score"].tolist()
     [4.5, 3.5, 2.0, 3.0, nan]
     """
-    if not 0 < min_answered <= 1:
-        raise AnalysisError(f"min_answered must be in (0, 1], got {min_answered!r}")
-    questionnaire_of(cohort, questionnaire)
-    frame = responses_of(cohort, questionnaire)
+    check_min_answered(min_answered)
+    data = CodedCohort(cohort)
+    data.questionnaire(questionnaire)
+    frame = data.frame(questionnaire)
     parts = []
-    for tid in cohort.codebook.themes:
-        items = cohort.codebook.theme_items(tid, questionnaire)
+    for tid in data.codebook.themes:
+        items = data.codebook.theme_items(tid, questionnaire)
         if not items:
             continue
-        n_answered, score = score_items(keyed_item_frame(cohort, questionnaire, items), min_answered)
+        codes = theme_codes(data, questionnaire, items, min_answered)
+        n_answered, score = codes.answered(), codes.scores()
         parts.append(
             pd.DataFrame(
                 {
@@ -124,5 +110,34 @@ def summarise_scores(scores: pd.DataFrame) -> pd.DataFrame:
             "median": s.median() if len(s) else np.nan,
             "q1": s.quantile(0.25) if len(s) else np.nan, "q3": s.quantile(0.75) if len(s) else np.nan,
         })
-    columns = ["questionnaire", "theme", "n_items", "n", "n_unscored", "mean", "sd", "median", "q1", "q3"]
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+
+
+def theme_score_summary(data: CodedCohort, min_answered: float) -> pd.DataFrame:
+    """:func:`summarise_scores` of every questionnaire's :func:`theme_scores`, from the score counts.
+
+    Mean and SD are pandas' on the scored respondents in row order (so identical to summarising
+    the respondent-level frame); median and quartiles are read off the score counts.
+    """
+    check_min_answered(min_answered)
+    rows = []
+    for qid in data.codebook.questionnaires:
+        data.questionnaire(qid)
+        n = data.n(qid)
+        for tid in data.codebook.themes:
+            items = data.codebook.theme_items(tid, qid)
+            if not items or n == 0:
+                continue
+            codes = theme_codes(data, qid, items, min_answered)
+            counts = LevelCounts(codes.score_levels, codes.score_counts[:-1])
+            scored = counts.n
+            values = data.memo(("scores", qid, items, min_answered), codes.scores)
+            s = pd.Series(values[~np.isnan(values)]) if scored else pd.Series([], dtype=float)
+            rows.append({
+                "questionnaire": qid, "theme": tid, "n_items": len(items), "n": scored, "n_unscored": n - scored,
+                "mean": s.mean() if scored else np.nan, "sd": s.std(ddof=1) if scored > 1 else np.nan,
+                "median": level_median(counts) if scored else np.nan,
+                "q1": level_quantile(counts, 0.25) if scored else np.nan,
+                "q3": level_quantile(counts, 0.75) if scored else np.nan,
+            })
+    return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)

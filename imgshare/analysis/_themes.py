@@ -7,8 +7,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..stats import cronbach_alpha, spearman_matrix
-from ._scores import keyed_item_frame
+from ..stats import cronbach_alpha_from_patterns, spearman_from_tables
+from ._coded import CodedCohort
+from ._scores import DEFAULT_MIN_ANSWERED
+from ._themecodes import theme_codes
 
 __all__ = ["theme_correlations", "theme_correlation_summary", "theme_reliability", "CORRELATION_ALPHA"]
 
@@ -21,10 +23,10 @@ SUMMARY_COLUMNS = ["questionnaire", "theme", "n_items", "n_pairs", "n_defined", 
 RELIABILITY_COLUMNS = ["questionnaire", "theme", "k", "n", "n_incomplete", "alpha", "ci_low", "ci_high", "reason"]
 
 
-def _themes_asked(cohort: Any):
-    for qid in cohort.codebook.questionnaires:
-        for tid in cohort.codebook.themes:
-            items = cohort.codebook.theme_items(tid, qid)
+def _themes_asked(codebook: Any):
+    for qid in codebook.questionnaires:
+        for tid in codebook.themes:
+            items = codebook.theme_items(tid, qid)
             if items:
                 yield qid, tid, items
 
@@ -65,11 +67,16 @@ def theme_correlations(cohort: Any) -> pd.DataFrame:
     >>> r[["item1", "item2", "n"]].to_numpy().tolist(), round(float(r["rho"].iloc[0]), 4)
     ([['A1', 'A2', 4]], 0.9487)
     """
+    return _theme_correlations(CodedCohort(cohort), DEFAULT_MIN_ANSWERED)
+
+
+def _theme_correlations(data: CodedCohort, min_answered: float) -> pd.DataFrame:
     parts = []
-    for qid, tid, items in _themes_asked(cohort):
+    for qid, tid, items in _themes_asked(data.codebook):
         if len(items) < 2:
             continue
-        pairs = spearman_matrix(keyed_item_frame(cohort, qid, items))
+        codes = theme_codes(data, qid, items, min_answered)
+        pairs = spearman_from_tables(codes.pair_tables(data.n(qid)))
         pairs.insert(0, "theme", tid)
         pairs.insert(0, "questionnaire", qid)
         parts.append(pairs)
@@ -119,7 +126,7 @@ def theme_correlation_summary(
     """
     correlations = theme_correlations(cohort) if correlations is None else correlations
     rows = []
-    for qid, tid, items in _themes_asked(cohort):
+    for qid, tid, items in _themes_asked(cohort.codebook):
         if len(items) < 2:
             continue
         mine = correlations[(correlations["questionnaire"] == qid) & (correlations["theme"] == tid)]
@@ -180,9 +187,13 @@ def theme_reliability(cohort: Any) -> pd.DataFrame:
     >>> int(r["n"].iloc[0]), round(float(r["alpha"].iloc[0]), 4)
     (4, 0.9231)
     """
+    return _theme_reliability(CodedCohort(cohort), DEFAULT_MIN_ANSWERED)
+
+
+def _theme_reliability(data: CodedCohort, min_answered: float) -> pd.DataFrame:
     parts = []
-    for qid, tid, items in _themes_asked(cohort):
-        res = cronbach_alpha(keyed_item_frame(cohort, qid, items))
+    for qid, tid, items in _themes_asked(data.codebook):
+        res = cronbach_alpha_from_patterns(*theme_codes(data, qid, items, min_answered).complete_patterns(data.n(qid)))
         res.insert(0, "theme", tid)
         res.insert(0, "questionnaire", qid)
         parts.append(res)

@@ -18,6 +18,9 @@ Public API (stable; the analysis layer codes against it):
 - Multiplicity: ``adjust_pvalues(p, method="holm")`` for "holm", "fdr_bh", "bonferroni".
 - Reliability: ``cronbach_alpha(frame, *, confidence=0.95)``.
 - Proportions: ``wilson_ci(k, n, level=0.95)``; ``largest_remainder(counts, decimals=0)``.
+- From tables already counted: ``spearman_from_tables({(a, b): table}, *, confidence=0.95)``,
+  ``cronbach_alpha_from_patterns(patterns, rows, n_incomplete=0, *, confidence=0.95)``,
+  ``level_quantile(counts, q)`` and ``level_median(counts)`` (equal to numpy's on the raw values).
 
 Groups passed to the comparison functions may be raw arrays (NaN/NA dropped) or
 :class:`LevelCounts`; both give identical results.
@@ -26,6 +29,7 @@ Groups passed to the comparison functions may be raw arrays (NaN/NA dropped) or
 from ._correlation import spearman, spearman_matrix
 from ._counts import Grouping, LevelCodes, LevelCounts, average_ranks, level_counts_by_group, midranks, tie_sum
 from ._errors import StatsInputError
+from ._fromtables import cronbach_alpha_from_patterns, level_median, level_quantile, spearman_from_tables
 from ._kruskal import KruskalWallisResult, dunn, kruskal_wallis
 from ._mannwhitney import mann_whitney
 from ._proportions import largest_remainder, wilson_ci
@@ -51,5 +55,9 @@ __all__ = [
     "cronbach_alpha",
     "wilson_ci",
     "largest_remainder",
+    "spearman_from_tables",
+    "cronbach_alpha_from_patterns",
+    "level_quantile",
+    "level_median",
     "StatsInputError",
 ]

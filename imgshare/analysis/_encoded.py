@@ -1,0 +1,162 @@
+"""Columns encoded once per analysis and counted in blocks: the only per-respondent work.
+
+A column becomes its sorted distinct answers (``levels``) and each respondent's index into them
+(``codes``; ``len(levels)`` marks no answer), stored in the smallest integer type. Every table
+the analysis needs is then a ``bincount`` of a mixed-radix key over a few such code vectors, done
+in cache-sized blocks; everything else is computed from the counts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..codebook import Scale
+
+# Rows per block of the counting passes: the key buffer and the codes stay in cache.
+BLOCK = 1 << 16
+# Integer answers spanning at most this many values are encoded by offset (no hashing).
+_MAX_SPAN = 1 << 15
+
+
+@dataclass(frozen=True, eq=False)
+class Coded:
+    """One column encoded: ``levels`` (sorted distinct values), ``codes`` (index per row; ``k`` =
+    missing) and ``counts`` (respondents per level, then the missing count at index ``k``)."""
+
+    levels: np.ndarray
+    codes: np.ndarray
+    counts: np.ndarray
+
+    @property
+    def k(self) -> int:
+        return int(self.levels.size)
+
+    @property
+    def n_answered(self) -> int:
+        return int(self.counts[: self.k].sum())
+
+    def index_of(self, value: float) -> int | None:
+        """Index of level ``value``, or None when nobody gave that answer."""
+        pos = int(np.searchsorted(self.levels, value))
+        return pos if pos < self.k and self.levels[pos] == value else None
+
+
+def code_dtype(top: int) -> type:
+    """Smallest signed integer type holding 0..top."""
+    for dtype in (np.int8, np.int16, np.int32):
+        if top <= np.iinfo(dtype).max:
+            return dtype
+    return np.int64
+
+
+def count_keys(parts: Sequence[tuple[np.ndarray, int]], n: int, rows: np.ndarray | None = None) -> np.ndarray:
+    """Joint counts of code vectors: shape ``(r1, r2, ...)`` for parts ``(codes_i, r_i)``.
+
+    Each part's codes lie in ``0..r_i - 1``; the key is mixed radix (first part most significant).
+    ``rows`` (boolean, optional) restricts the count to those respondents.
+    """
+    shape = tuple(int(r) for _, r in parts)
+    cells = int(np.prod(shape, dtype=np.int64))
+    if cells > BLOCK:  # a large table: one pass, or every block would allocate the whole table
+        key = _key(parts, slice(0, n), n)
+        return np.bincount(key if rows is None else key[rows], minlength=cells).reshape(shape)
+    table = np.zeros(cells, dtype=np.int64)
+    buffer = np.empty(min(n, BLOCK), dtype=np.intp)
+    for start in range(0, n, BLOCK):
+        block = slice(start, min(start + BLOCK, n))
+        key = _key(parts, block, block.stop - block.start, buffer)
+        table += np.bincount(key if rows is None else key[rows[block]], minlength=cells)
+    return table.reshape(shape)
+
+
+def _key(parts, block: slice, size: int, buffer: np.ndarray | None = None) -> np.ndarray:
+    key = np.empty(size, dtype=np.intp) if buffer is None else buffer[:size]
+    key[:] = parts[0][0][block]
+    for codes, radix in parts[1:]:
+        key *= radix
+        key += codes[block]
+    return key
+
+
+def mixed_radix(parts: Sequence[tuple[np.ndarray, int]], n: int) -> np.ndarray:
+    """Per-row mixed-radix key of code vectors, in the smallest integer type that holds it."""
+    cells = int(np.prod([r for _, r in parts], dtype=np.int64))
+    out = np.empty(n, dtype=code_dtype(cells - 1))
+    buffer = np.empty(min(n, BLOCK), dtype=np.intp)
+    for start in range(0, n, BLOCK):
+        block = slice(start, min(start + BLOCK, n))
+        out[block] = _key(parts, block, block.stop - block.start, buffer)
+    return out
+
+
+def _empty(n: int) -> Coded:
+    return Coded(np.empty(0), np.zeros(n, dtype=np.int8), np.array([n], dtype=np.int64))
+
+
+def encode_values(x: np.ndarray, integral: bool = False) -> Coded:
+    """Encode float values (NaN = missing). ``integral=True`` promises whole numbers (integer dtype).
+
+    Whole numbers within a small span are offset from the minimum in one blockwise pass that also
+    counts them; anything else is hashed (``pandas.factorize``). Levels are exactly the values.
+    """
+    n = x.size
+    lo = np.fmin.reduce(x) if n else np.nan
+    if np.isnan(lo):
+        return _empty(n)
+    hi = np.fmax.reduce(x)
+    if np.isfinite(lo) and np.isfinite(hi) and hi - lo < _MAX_SPAN and (integral or _whole(x)):
+        span = int(hi - lo) + 1
+        codes = np.empty(n, dtype=code_dtype(span))
+        full = np.zeros(span + 1, dtype=np.int64)
+        with np.errstate(invalid="ignore"):  # NaN -> int is undefined and overwritten right away
+            for start in range(0, n, BLOCK):
+                xb, cb = x[start : start + BLOCK], codes[start : start + BLOCK]
+                np.subtract(xb, lo, out=cb, casting="unsafe")
+                cb[np.isnan(xb)] = span
+                full += np.bincount(cb, minlength=span + 1)
+        present = full[:span] > 0
+        if present.all():
+            return Coded(lo + np.arange(span, dtype=np.float64), codes, full)
+        lookup = np.append(np.cumsum(present) - 1, present.sum()).astype(codes.dtype)
+        return Coded(lo + np.flatnonzero(present).astype(np.float64), lookup[codes], np.append(full[:span][present], full[span]))
+    raw, uniques = pd.factorize(x, sort=True, use_na_sentinel=True)
+    k = len(uniques)
+    codes = np.where(raw < 0, k, raw).astype(code_dtype(k))
+    return Coded(np.asarray(uniques, dtype=np.float64), codes, np.bincount(codes, minlength=k + 1))
+
+
+def _whole(x: np.ndarray) -> bool:
+    # floor(v) <= v, so a positive fractional part is the only way to be fractional; NaN > 0 is False.
+    return not any((x[s : s + BLOCK] - np.floor(x[s : s + BLOCK]) > 0).any() for s in range(0, x.size, BLOCK))
+
+
+def encode_series(series: pd.Series) -> Coded:
+    """Encode one response column as numbers (non-numeric text counts as no answer)."""
+    dtype = series.dtype
+    if pd.api.types.is_numeric_dtype(dtype) and not isinstance(dtype, pd.CategoricalDtype):
+        integral = pd.api.types.is_integer_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)
+        return encode_values(series.to_numpy(dtype=np.float64, na_value=np.nan), integral)
+    values = pd.to_numeric(series, errors="coerce")
+    return encode_values(np.asarray(values.to_numpy(dtype=float, na_value=np.nan), dtype=np.float64))
+
+
+def reverse_keyed(coded: Coded, scale: Scale) -> Coded:
+    """The codes of a reverse-keyed item: each answer mirrored within its scale; off-scale answers missing."""
+    mirror = {float(c): float(scale.reversed_code(c)) for c in scale.codes}
+    mapped = np.array([mirror.get(float(v), np.nan) for v in coded.levels], dtype=np.float64)
+    keep = ~np.isnan(mapped)
+    levels = np.unique(mapped[keep])
+    k = levels.size
+    lookup = np.full(coded.k + 1, k, dtype=np.int64)
+    lookup[np.flatnonzero(keep)] = np.searchsorted(levels, mapped[keep])
+    counts = np.bincount(lookup, weights=coded.counts, minlength=k + 1).astype(np.int64)
+    return Coded(levels, lookup.astype(code_dtype(k))[coded.codes], counts)
+
+
+def values_of(coded: Coded) -> np.ndarray:
+    """Each row's value as float (NaN = missing)."""
+    return np.append(coded.levels, np.nan)[coded.codes]
