@@ -11,9 +11,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas is imported by the callers that pass frames; the engine's warm path needs none
+    import pandas as pd
+
 
 from ._exhibit import LabelledTable, table_formats
 
@@ -68,6 +70,8 @@ def _verdict_text(row: Any) -> str:
 
 
 def _check_table(label: str, caption: str, part: pd.DataFrame, codebook: Any, min_cell: int) -> LabelledTable:
+    import pandas as pd
+
     from ..tables import Footnote, TableSpec
 
     # Row groups (sources) must be contiguous; keep each source where it first appears.
@@ -92,6 +96,8 @@ def _check_table(label: str, caption: str, part: pd.DataFrame, codebook: Any, mi
 
 
 def _findings_table(flagged: pd.DataFrame, codebook: Any) -> LabelledTable | None:
+    import pandas as pd
+
     from ..tables import TableSpec
 
     if flagged.empty:

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas is imported by the callers that pass frames; the engine's warm path needs none
+    import pandas as pd
+
 
 from ._prose import fmt_int, fmt_pct, fmt_r, md_escape
 
@@ -96,6 +98,7 @@ def flow_summary(flow: pd.DataFrame, codebook: Any, min_cell: int = 0) -> str:
 
     Examples
     --------
+    >>> import pandas as pd
     >>> from types import SimpleNamespace as NS
     >>> cb = NS(questionnaires={"q": NS(label="Staff")})
     >>> flow = pd.DataFrame({"questionnaire": ["q"] * 3, "stage": ["received", "excluded", "analysed"],
@@ -160,7 +163,9 @@ def correlation_summary(summary: pd.DataFrame, codebook: Any) -> str:
 
 
 def _missing(x: Any) -> bool:
-    return x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x))
+    from ..tables import is_missing
+
+    return is_missing(x)
 
 
 def _group_name(codebook: Any, comparison: Any, groups: pd.DataFrame, group: Any) -> str:

@@ -6,6 +6,7 @@ its embedded fonts, so the PDF does not depend on what the machine has installed
 
 from __future__ import annotations
 
+import base64
 import datetime as _dt
 import json
 import os
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from ._errors import ReportError
 
-__all__ = ["pandoc_path", "markdown_to_ast", "write_format", "compile_typst", "RESOURCES"]
+__all__ = ["pandoc_path", "markdown_to_ast", "write_format", "compile_typst", "embed_images", "RESOURCES"]
 
 RESOURCES = Path(__file__).parent / "resources"
 #: Timestamp written into PDF and DOCX unless SOURCE_DATE_EPOCH says otherwise, so identical input
@@ -65,8 +66,14 @@ def write_format(ast: Mapping, fmt: str, out: Path, build: Path, bibliography: P
         if csl is not None:
             args += ["--csl", str(csl)]
     if fmt == "html":
-        args += ["-t", "html5", "--standalone", "--embed-resources", "--section-divs", "--mathml",
-                 "--template", str(RESOURCES / "template.html"), "--css", str(RESOURCES / "imgshare.css")]
+        # Self-contained without pandoc's --embed-resources (which re-reads the whole page and cost
+        # a second): the style goes in a <style> element, figures become data: URIs in the AST.
+        style = build / "imgshare-style.html"
+        style.write_text("<style>\n" + (RESOURCES / "imgshare.css").read_text(encoding="utf-8") + "</style>\n",
+                         encoding="utf-8")
+        ast = embed_images(ast, build)
+        args += ["-t", "html5", "--standalone", "--section-divs", "--mathml",
+                 "--template", str(RESOURCES / "template.html"), "--include-in-header", str(style)]
         if toc:
             args += ["--toc", "--toc-depth=2", "-V", "toc"]
     elif fmt == "docx":
@@ -79,6 +86,30 @@ def write_format(ast: Mapping, fmt: str, out: Path, build: Path, bibliography: P
     args += ["-o", str(out)]
     _run_pandoc(args, json.dumps(ast), f"writing {fmt}", build)
     return out
+
+
+_MIME = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+         ".gif": "image/gif"}
+
+
+def embed_images(ast: Mapping, base: Path) -> dict:
+    """A copy of ``ast`` whose local images (relative to ``base``) are ``data:`` URIs."""
+
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("t") == "Image":
+                attr, alt, (url, title) = node["c"]
+                path = base / url
+                mime = _MIME.get(path.suffix.lower())
+                if mime and not url.startswith(("data:", "http:", "https:")) and path.is_file():
+                    url = f"data:{mime};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+                return {"t": "Image", "c": [attr, alt, [url, title]]}
+            return {k: walk(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return node
+
+    return walk(ast)
 
 
 def stage_typst_template(build: Path, extension_dir: Path) -> Path:

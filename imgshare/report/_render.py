@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -159,9 +160,8 @@ def _render_builtin(doc: Document, ctx: ReportContext, formats: tuple[str, ...],
     assembled = assemble(doc, execution)
     ast = markdown_to_ast(_compose_markdown(doc, assembled.markdown), build)
     toc = bool(doc.meta.get("toc", True))
-    outputs: dict[str, Path] = {}
-    for fmt in formats:
-        say("render", fmt)
+
+    def write(fmt: str) -> Path:
         tree = transform(ast, fmt, assembled.figures)
         target = build / f"{doc.path.stem}.{_EXT[fmt]}"
         if fmt == "pdf":
@@ -170,7 +170,15 @@ def _render_builtin(doc: Document, ctx: ReportContext, formats: tuple[str, ...],
             compile_typst(typ, target, build)
         else:
             write_format(tree, fmt, target, build, bib, csl, toc=toc)
-        outputs[fmt] = target
+        return target
+
+    # The formats are independent and mostly wait on pandoc and Typst: write them side by side.
+    with ThreadPoolExecutor(max_workers=len(formats)) as pool:
+        jobs = {}
+        for fmt in formats:
+            say("render", fmt)
+            jobs[fmt] = pool.submit(write, fmt)
+        outputs = {fmt: job.result() for fmt, job in jobs.items()}
     return outputs, executed, key
 
 
