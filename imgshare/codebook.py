@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from ._keypath import KeyPathReader, describe, join
 from .errors import CodebookError
 
 __all__ = [
@@ -236,29 +237,7 @@ class Codebook:
 # so that one run reports all of them.
 
 
-class _Reader:
-    def __init__(self) -> None:
-        self.problems: list[tuple[str, str]] = []
-
-    def fail(self, path: str, reason: str) -> None:
-        self.problems.append((path, reason))
-
-    def mapping(self, node: Any, path: str, required: bool = True) -> dict:
-        if node is None and not required:
-            return {}
-        if not isinstance(node, Mapping):
-            self.fail(path, f"expected a mapping, found {_kind(node)}")
-            return {}
-        return dict(node)
-
-    def keys(self, node: Mapping, path: str, allowed: set[str], required: set[str] = frozenset()) -> None:
-        for key in node:
-            if key not in allowed:
-                self.fail(_join(path, str(key)), f"unknown key (expected one of: {', '.join(sorted(allowed))})")
-        for key in sorted(required):
-            if key not in node:
-                self.fail(_join(path, key), "required key is missing")
-
+class _Reader(KeyPathReader):
     def string(self, node: Mapping, key: str, path: str, default: str | None = None) -> str:
         value = node.get(key, default)
         if value is None:
@@ -350,18 +329,8 @@ class _Reader:
         return tuple(levels)
 
 
-def _join(path: str, key: str) -> str:
-    return f"{path}.{key}" if path else key
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, Mapping):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    return repr(value)
+_join = join
+_kind = describe
 
 
 def _parse_scale(r: _Reader, sid: str, node: Any) -> Scale:

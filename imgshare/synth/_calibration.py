@@ -21,6 +21,7 @@ from typing import Any
 
 import yaml
 
+from .._keypath import KeyPathReader, describe
 from ..errors import ImgshareError, format_problems
 
 __all__ = [
@@ -127,28 +128,10 @@ class Calibration:
     max_iterations: int = 200
 
 
-class _Problems:
-    def __init__(self) -> None:
-        self.items: list[tuple[str, str]] = []
-
-    def fail(self, path: str, reason: str) -> None:
-        self.items.append((path, reason))
-
-    def mapping(self, node: Any, path: str, required: bool = True) -> dict:
-        if node is None and not required:
-            return {}
-        if not isinstance(node, Mapping):
-            self.fail(path, f"expected a mapping, found {_kind(node)}")
-            return {}
-        return dict(node)
-
-    def keys(self, node: Mapping, path: str, allowed: set[str], required: set[str] = frozenset()) -> None:
-        for key in node:
-            if key not in allowed:
-                self.fail(f"{path}.{key}", f"unknown key (expected one of: {', '.join(sorted(allowed))})")
-        for key in sorted(required):
-            if key not in node:
-                self.fail(f"{path}.{key}", "required key is missing")
+class _Problems(KeyPathReader):
+    @property
+    def items(self) -> list[tuple[str, str]]:
+        return self.problems
 
     def number(self, value: Any, path: str, lo: float | None = None, hi: float | None = None) -> float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -190,14 +173,7 @@ class _Problems:
         return out
 
 
-def _kind(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, Mapping):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    return repr(value)
+_kind = describe
 
 
 def _parse_pair(p: _Problems, node: Any, path: str, key: str) -> tuple[str, str, float] | None:
