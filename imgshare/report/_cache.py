@@ -2,7 +2,7 @@
 
 Granularity, honestly: the key is the SHA-256 of the ordered code of every cell (with its
 options) and every inline expression, plus the SHA-256 of each input file the caller names
-(codebook, data files) and the engine's cache format. Editing prose re-renders without
+(codebook, data files), of imgshare's own Python sources and the engine's cache format. Editing prose re-renders without
 re-running anything; changing any cell, inline expression, the data or the codebook re-runs
 the whole document (cells share one namespace, so a later cell cannot safely run alone).
 Files that cells read on their own, other than those named, are NOT part of the key.
@@ -20,7 +20,7 @@ from pathlib import Path
 from ._execute import Execution
 from ._source import Cell, Document, iter_inline
 
-__all__ = ["cache_key", "load_cached", "store_cached", "file_digest"]
+__all__ = ["cache_key", "load_cached", "store_cached", "file_digest", "package_digest"]
 
 _FORMAT = "imgshare-report-cache-2"
 
@@ -33,9 +33,21 @@ def file_digest(path: Path) -> str:
     return h.hexdigest()
 
 
+def package_digest() -> str:
+    """SHA-256 of imgshare's own Python sources: cells call the package, so a new or edited
+    imgshare must not reuse outputs computed by the old one (hashing them takes milliseconds)."""
+    root = Path(__file__).resolve().parents[1]
+    h = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        h.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
 def cache_key(doc: Document, inputs: Iterable[Path], env: dict[str, str]) -> str:
-    """Hash of what execution depends on: code, inline expressions, input files, environment."""
+    """Hash of what execution depends on: code, inline expressions, input files, environment and
+    the imgshare package's own sources."""
     h = hashlib.sha256(_FORMAT.encode())
+    h.update(b"\0package\0" + package_digest().encode())
     for seg in doc.segments:
         if isinstance(seg, Cell):
             h.update(b"\0cell\0" + json.dumps(dict(seg.options), sort_keys=True, default=str).encode())

@@ -59,3 +59,17 @@ def test_cache_can_be_bypassed(project):
     render_report(project, formats="html", quiet=True)
     assert render_report(project, formats="html", quiet=True, use_cache=False).executed
     assert executions(project) == 2
+
+
+def test_a_changed_imgshare_package_re_executes(project, monkeypatch):
+    render_report(project, formats="html", quiet=True)
+    assert not render_report(project, formats="html", quiet=True).executed
+    monkeypatch.setattr("imgshare.report._cache.package_digest", lambda: "another imgshare")
+    assert render_report(project, formats="html", quiet=True).executed
+    assert executions(project) == 2
+
+
+def test_a_new_source_date_epoch_re_executes(project, monkeypatch):
+    render_report(project, formats="html", quiet=True)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert render_report(project, formats="html", quiet=True).executed
