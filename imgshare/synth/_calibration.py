@@ -129,10 +129,6 @@ class Calibration:
 
 
 class _Problems(KeyPathReader):
-    @property
-    def items(self) -> list[tuple[str, str]]:
-        return self.problems
-
     def number(self, value: Any, path: str, lo: float | None = None, hi: float | None = None) -> float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             self.fail(path, f"expected a number, found {_kind(value)}")
@@ -305,8 +301,8 @@ def parse_calibration(data: Any, source: str = "calibration.yml") -> Calibration
           for k, v in p.mapping(root.get("questionnaires"), "questionnaires").items()}
     tolerance = p.number(root.get("tolerance", 0.005), "tolerance", 1e-6, 0.5)
     max_iterations = p.whole(root.get("max_iterations", 200), "max_iterations", 1)
-    if p.items:
-        raise CalibrationError(source, p.items)
+    if p.problems:
+        raise CalibrationError(source, p.problems)
     return Calibration(source, qs, str(root.get("study", "")), tolerance, max_iterations)
 
 
