@@ -279,5 +279,6 @@ def quotes(cohort: Any, per_variable: int = 3, min_cell: int = 0) -> str:
             kind = "synthetic " if cb.study.synthetic else ""
             blocks.append(f"{md_escape(q.label)} were asked “{md_escape(var.question)}”; "
                           f"{fmt_int(len(answers), min_cell)} gave a {kind}free-text answer, among them:")
-            blocks.extend(f"> “{md_escape(a)}”" for a in picked)
+            # One block quote per question, an answer per paragraph.
+            blocks.append("\n>\n".join(f"> “{md_escape(a)}”" for a in picked))
     return "\n\n".join(blocks)

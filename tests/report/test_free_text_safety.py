@@ -60,6 +60,7 @@ def test_quotes_take_answers_in_respondent_order_and_label_synthetic_ones():
                                                                 "third", "fourth"], dtype="string")})})
     text = quotes(cohort, per_variable=3)
     assert text.splitlines()[0].startswith("Staff were asked “Any comments?”; 5 gave a synthetic free-text answer")
-    assert [ln for ln in text.splitlines() if ln.startswith(">")] == [
+    assert text.count("\n\n> ") == 1  # one block quote, an answer per paragraph
+    assert [ln for ln in text.splitlines() if ln.startswith("> ")] == [
         "> “first line”", "> “\\<b\\>x\\</b\\>”", "> “third”"]
     assert "; <10 gave a synthetic free-text answer" in quotes(cohort, per_variable=1, min_cell=10)

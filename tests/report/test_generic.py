@@ -154,6 +154,8 @@ def test_small_counts_are_withheld_in_tables_and_prose_with_min_cell(html):
     flow = " ".join(html[html.index('id="sec-flow"'):html.index('id="fig-participant-flow"')].split())
     assert "did not consent: &lt;5" in flow.lower()
     assert "For disclosure control" in html
+    # The flow exhibits are not suppressed by build_exhibits; the report says so instead of hiding it.
+    assert "participant flow diagram and table show their counts in full" in " ".join(html.split())
 
 
 def test_docx_has_a_word_table_for_every_table_exhibit(second_survey, second_exhibits):
