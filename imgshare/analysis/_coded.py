@@ -24,6 +24,10 @@ _MAX_STRATA = 1 << 10
 _MAX_TABLE = 1 << 20
 
 
+def _mean(values: np.ndarray) -> float:
+    return float(values.mean()) if values.size else np.nan
+
+
 class CodedCohort:
     """Encodings and count tables of one cohort, built on first use and reused within one analysis."""
 
@@ -130,13 +134,27 @@ class CodedCohort:
         return self.memo(("by", qid, (var,), target),
                          lambda: count_keys([(coded.codes, coded.k + 1), (codes, radix)], self.n(qid)))
 
-    def group_rows(self, qid: str, var: str, level: float) -> np.ndarray:
-        """Boolean mask of the respondents whose ``var`` answer is ``level``."""
-        coded = self.column(qid, var)
-        index = coded.index_of(level)
-        if index is None:
-            return np.zeros(self.n(qid), dtype=bool)
-        return coded.codes == index
+    def group_means(self, qid: str, var: str | None, target: Hashable, values: Callable[[], np.ndarray]) -> np.ndarray:
+        """numpy's mean of each group's non-missing ``values()`` in row order, per level of ``var``.
+
+        ``var`` None means one group: all respondents. Each group's values are taken in row order,
+        so they are summed exactly as ``values[group & ~isnan(values)].mean()`` sums them.
+        """
+
+        def build() -> np.ndarray:
+            x = values()
+            defined = ~np.isnan(x)
+            if var is None:
+                return np.array([_mean(x[defined])])
+            coded = self.column(qid, var)
+            # One stable sort puts each group's scored rows together, still in row order.
+            group = np.where(defined, coded.codes, coded.k)
+            order = np.argsort(group, kind="stable")
+            edges = np.append(0, np.cumsum(np.bincount(group, minlength=coded.k + 1)))
+            runs = x[order[: edges[coded.k]]]
+            return np.array([_mean(runs[edges[i] : edges[i + 1]]) for i in range(coded.k)])
+
+        return self.memo(("means", qid, var, target), build)
 
     def comparison(self, comparison_id: str) -> Comparison:
         comps = self.codebook.comparisons

@@ -114,7 +114,8 @@ def _run_outcome(comp: Comparison, groups: list[Group], outcome: Outcome, seed: 
 def _dunn_rows(comp_id: str, outcome: str, kind: str, samples, names) -> list[dict]:
     pairs = dunn(*samples, names=names, p_adjust="holm")
     head = {"comparison": comp_id, "outcome": outcome, "outcome_kind": kind}
-    return [{**head, **pair, "p_adjust": "holm"} for pair in pairs.to_dict("records")]
+    columns = {c: pairs[c].tolist() for c in pairs.columns}
+    return [{**head, **dict(zip(columns, values)), "p_adjust": "holm"} for values in zip(*columns.values())]
 
 
 def _outcomes(data: CodedCohort, comp: Comparison, items, themes, min_answered: float):

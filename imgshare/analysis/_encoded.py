@@ -2,8 +2,8 @@
 
 A column becomes its sorted distinct answers (``levels``) and each respondent's index into them
 (``codes``; ``len(levels)`` marks no answer), stored in the smallest integer type. Every table
-the analysis needs is then a ``bincount`` of a mixed-radix key over a few such code vectors, done
-in cache-sized blocks; everything else is computed from the counts.
+the analysis needs is then a ``bincount`` of a mixed-radix key over a few such code vectors,
+done in cache-sized blocks; everything else is computed from the counts.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from ..codebook import Scale
 BLOCK = 1 << 16
 # Integer answers spanning at most this many values are encoded by offset (no hashing).
 _MAX_SPAN = 1 << 15
+# Up to this many codes are counted by comparison (vectorised) rather than by bincount.
+_COMPARE_LEVELS = 16
 
 
 @dataclass(frozen=True, eq=False)
@@ -100,8 +102,8 @@ def _empty(n: int) -> Coded:
 def encode_values(x: np.ndarray, integral: bool = False) -> Coded:
     """Encode float values (NaN = missing). ``integral=True`` promises whole numbers (integer dtype).
 
-    Whole numbers within a small span are offset from the minimum in one blockwise pass that also
-    counts them; anything else is hashed (``pandas.factorize``). Levels are exactly the values.
+    Whole numbers within a small span are offset from the minimum (no hashing) and counted level
+    by level; anything else is hashed (``pandas.factorize``). Levels are exactly the values.
     """
     n = x.size
     lo = np.fmin.reduce(x) if n else np.nan
@@ -111,13 +113,10 @@ def encode_values(x: np.ndarray, integral: bool = False) -> Coded:
     if np.isfinite(lo) and np.isfinite(hi) and hi - lo < _MAX_SPAN and (integral or _whole(x)):
         span = int(hi - lo) + 1
         codes = np.empty(n, dtype=code_dtype(span))
-        full = np.zeros(span + 1, dtype=np.int64)
         with np.errstate(invalid="ignore"):  # NaN -> int is undefined and overwritten right away
-            for start in range(0, n, BLOCK):
-                xb, cb = x[start : start + BLOCK], codes[start : start + BLOCK]
-                np.subtract(xb, lo, out=cb, casting="unsafe")
-                cb[np.isnan(xb)] = span
-                full += np.bincount(cb, minlength=span + 1)
+            np.subtract(x, lo, out=codes, casting="unsafe")
+        np.putmask(codes, np.isnan(x), span)
+        full = _count_codes(codes, span + 1)
         present = full[:span] > 0
         if present.all():
             return Coded(lo + np.arange(span, dtype=np.float64), codes, full)
@@ -127,6 +126,13 @@ def encode_values(x: np.ndarray, integral: bool = False) -> Coded:
     k = len(uniques)
     codes = np.where(raw < 0, k, raw).astype(code_dtype(k))
     return Coded(np.asarray(uniques, dtype=np.float64), codes, np.bincount(codes, minlength=k + 1))
+
+
+def _count_codes(codes: np.ndarray, size: int) -> np.ndarray:
+    """``bincount`` of small codes; a handful of levels is faster to count one comparison at a time."""
+    if size <= _COMPARE_LEVELS:
+        return np.array([np.count_nonzero(codes == c) for c in range(size)], dtype=np.int64)
+    return count_keys([(codes, size)], codes.size)
 
 
 def _whole(x: np.ndarray) -> bool:

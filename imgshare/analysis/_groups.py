@@ -87,10 +87,6 @@ def _merge(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, tupl
     return levels, tuple(out)
 
 
-def _mean(values: np.ndarray) -> float:
-    return float(values.mean()) if values.size else np.nan
-
-
 def _count_mean(levels: np.ndarray, counts: np.ndarray) -> float | None:
     """Mean from counts when that is exactly numpy's mean of the values (whole numbers, exact sums)."""
     n = int(counts.sum())
@@ -115,17 +111,18 @@ def item_outcome(data: CodedCohort, comp: Comparison, item: str) -> Outcome:
     means = []
     for (m, coded), (levels, counts) in zip(rows, parts):
         mean = _count_mean(levels, counts)
-        means.append(mean if mean is not None else _mean(_member_values(data, m, values_of(coded))))
+        means.append(mean if mean is not None else _member_mean(data, m, ("column", item), lambda c=coded: values_of(c)))
     levels, counts = _merge(parts)
     return Outcome(item, "item", levels, counts, tuple(means), (item,))
 
 
-def _member_values(data: CodedCohort, m: Member, values: np.ndarray) -> np.ndarray:
-    """Member ``m``'s non-missing ``values`` (one per respondent of its questionnaire), in row order."""
-    keep = ~np.isnan(values)
-    if m.var is not None:
-        keep &= data.group_rows(m.qid, m.var, float(m.level))
-    return values[keep]
+def _member_mean(data: CodedCohort, m: Member, target, values) -> float:
+    """numpy's mean of member ``m``'s non-missing ``values()`` (one per respondent of its questionnaire)."""
+    means = data.group_means(m.qid, m.var, target, values)
+    if m.var is None:
+        return float(means[0])
+    index = data.column(m.qid, m.var).index_of(float(m.level))
+    return float(means[index]) if index is not None else np.nan
 
 
 def theme_outcome(data: CodedCohort, comp: Comparison, theme: str, min_answered: float) -> Outcome:
@@ -149,7 +146,7 @@ def theme_outcome(data: CodedCohort, comp: Comparison, theme: str, min_answered:
             counts = _row_of(data, m, codes.score_counts_by(table))[:-1]
         parts.append((codes.score_levels, counts))
         # Scores are fractions: numpy's mean of the group's scores in row order, for identical sums.
-        scores = data.memo(("scores", m.qid, items, min_answered), codes.scores)
-        means.append(_mean(_member_values(data, m, scores)) if counts.sum() else np.nan)
+        scores = lambda q=m.qid, c=codes: data.memo(("scores", q, items, min_answered), c.scores)  # noqa: E731
+        means.append(_member_mean(data, m, ("scores", items, min_answered), scores) if counts.sum() else np.nan)
     levels, counts = _merge(parts)
     return Outcome(theme, "theme", levels, counts, tuple(means), items)

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ._coded import CodedCohort
-from ._encoded import BLOCK, Coded, count_keys, encode_values, mixed_radix, values_of
+from ._encoded import BLOCK, Coded, code_dtype, count_keys, encode_values, mixed_radix, values_of
 
 # Themes with at most this many answer patterns are counted by pattern.
 _MAX_CELLS = 1 << 16
@@ -102,10 +102,9 @@ class ThemeCodes:
             ks = tuple(c.k for c in self.keyed)
             patterns = _grid([c.levels for c in self.keyed])
             # Pattern number of each answer combination; -1 where an item is unanswered.
-            lookup = np.full(self.joint.shape, -1, dtype=np.int64)
+            lookup = np.full(self.joint.shape, -1, dtype=code_dtype(patterns.shape[0]))
             lookup[tuple(slice(0, k) for k in ks)] = np.arange(patterns.shape[0]).reshape(ks)
-            rows = np.take(lookup.ravel(), self.codes)
-            rows = rows[rows >= 0]
+            rows = np.concatenate([r[r >= 0] for r in (lookup.ravel()[self.codes[s]] for s in _blocks(n))])
         else:
             complete = self.answered() == len(self.keyed)
             patterns = np.concatenate([_matrix(self.keyed, s)[complete[s]] for s in _blocks(n)])
