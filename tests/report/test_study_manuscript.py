@@ -12,7 +12,7 @@ import pytest
 from report.reportdocs import REPO, docx_paragraphs, docx_xml, html_ids, html_link_targets, pdf_pages, pdf_text
 
 from imgshare.codebook import load_codebook
-from imgshare.report import build_date
+from imgshare.report import build_date, render_report
 from imgshare.report._source import read_document
 
 CODEBOOK = load_codebook(REPO / "data" / "codebook.yml")
@@ -170,3 +170,8 @@ def test_free_text_answers_are_quoted_as_text(html):
     assert section.count("<blockquote>") >= 1 and section.count("“") >= 2
     assert "synthetic free-text answer" in section
     assert not re.search(r"<blockquote>\s*<p>[^<]*<(?!/p>)", section)  # no markup from an answer
+
+
+def test_rendering_the_study_again_gives_a_byte_identical_html(study, tmp_path):
+    again = render_report(REPO, out_dir=tmp_path, formats="html", quiet=True, engine="builtin", use_cache=False)
+    assert again.outputs["html"].read_bytes() == study.outputs["html"].read_bytes()
