@@ -175,3 +175,9 @@ def test_free_text_answers_are_quoted_as_text(html):
 def test_rendering_the_study_again_gives_a_byte_identical_html(study, tmp_path):
     again = render_report(REPO, out_dir=tmp_path, formats="html", quiet=True, engine="builtin", use_cache=False)
     assert again.outputs["html"].read_bytes() == study.outputs["html"].read_bytes()
+
+
+def test_html_ids_are_unique_so_each_table_id_belongs_to_one_element(html):
+    ids = re.findall(r"""\sid=["']([^"']+)["']""", html)
+    assert len(ids) == len(set(ids))
+    assert 'id="tbl-age-table"' in html  # the bare table's own id, inside the cell's tbl-age
