@@ -134,6 +134,17 @@ class CodedCohort:
         return self.memo(("by", qid, (var,), target),
                          lambda: count_keys([(coded.codes, coded.k + 1), (codes, radix)], self.n(qid)))
 
+    def _group_order(self, qid: str, var: str) -> tuple[np.ndarray, np.ndarray]:
+        """Rows of each level of ``var`` together (row order kept within a level), and where each level starts."""
+
+        def build():
+            coded = self.column(qid, var)
+            order = np.argsort(coded.codes, kind="stable")
+            edges = np.append(0, np.cumsum(coded.counts[: coded.k]))
+            return order[: edges[-1]], edges
+
+        return self.memo(("order", qid, var), build)
+
     def group_means(self, qid: str, var: str | None, target: Hashable, values: Callable[[], np.ndarray]) -> np.ndarray:
         """numpy's mean of each group's non-missing ``values()`` in row order, per level of ``var``.
 
@@ -143,16 +154,15 @@ class CodedCohort:
 
         def build() -> np.ndarray:
             x = values()
-            defined = ~np.isnan(x)
             if var is None:
-                return np.array([_mean(x[defined])])
-            coded = self.column(qid, var)
-            # One stable sort puts each group's scored rows together, still in row order.
-            group = np.where(defined, coded.codes, coded.k)
-            order = np.argsort(group, kind="stable")
-            edges = np.append(0, np.cumsum(np.bincount(group, minlength=coded.k + 1)))
-            runs = x[order[: edges[coded.k]]]
-            return np.array([_mean(runs[edges[i] : edges[i + 1]]) for i in range(coded.k)])
+                return np.array([_mean(x[~np.isnan(x)])])
+            order, edges = self._group_order(qid, var)
+            runs = x[order]
+            means = []
+            for i in range(len(edges) - 1):
+                run = runs[edges[i] : edges[i + 1]]
+                means.append(_mean(run[~np.isnan(run)]))
+            return np.array(means)
 
         return self.memo(("means", qid, var, target), build)
 
