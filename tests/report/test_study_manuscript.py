@@ -180,4 +180,4 @@ def test_rendering_the_study_again_gives_a_byte_identical_html(study, tmp_path):
 def test_html_ids_are_unique_so_each_table_id_belongs_to_one_element(html):
     ids = re.findall(r"""\sid=["']([^"']+)["']""", html)
     assert len(ids) == len(set(ids))
-    assert 'id="tbl-age-table"' in html  # the bare table's own id, inside the cell's tbl-age
+    assert 'id="tbl-patients-age-group-table"' in html  # the bare table's own id, inside the cell's tbl-age
