@@ -16,7 +16,7 @@ import pandas as pd
 from .codebook import Codebook
 from .disclosure import suppress_frame
 
-__all__ = ["Exhibit", "build_exhibits", "slug", "table_exhibits", "figure_exhibits"]
+__all__ = ["Exhibit", "build_exhibits", "slug", "table_exhibits", "figure_exhibits", "guarded_flow"]
 
 DOUBLE_COLUMN_MM = 175.0
 
@@ -46,6 +46,24 @@ def _suppressed(frame: pd.DataFrame, count: str, by: list[str], min_cell: int) -
     return out
 
 
+def guarded_flow(flow: pd.DataFrame, min_cell: int) -> pd.DataFrame:
+    """The participant flow with disclosure control: exclusion reasons of a questionnaire are
+    merged into one row when any of them holds 1..K-1 respondents. Received, excluded and
+    analysed totals stay, because a participant flow must add up."""
+    if min_cell <= 1:
+        return flow
+    parts = []
+    for qid, part in flow.groupby("questionnaire", sort=False):
+        excl = part[part["stage"] == "excluded"]
+        small = ((excl["n"] > 0) & (excl["n"] < min_cell)).any()
+        if small and len(excl) > 1:
+            merged = pd.DataFrame({"questionnaire": [qid], "stage": ["excluded"],
+                                   "reason": [f"All reasons (some fewer than {min_cell})"], "n": [excl["n"].sum()]})
+            part = pd.concat([part[part["stage"] == "received"], merged, part[part["stage"] == "analysed"]])
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True)
+
+
 def table_exhibits(results: Any, *, min_cell: int = 0) -> dict[str, Exhibit]:
     """Tables: participant flow, each categorical variable, each questionnaire's items (per scale),
     item agreement, theme correlations, reliability and one table per comparison."""
@@ -57,7 +75,7 @@ def table_exhibits(results: Any, *, min_cell: int = 0) -> dict[str, Exhibit]:
     def add(spec, caption):
         out[spec.label] = Exhibit(spec.label, "table", caption, spec)
 
-    add(T.tbl_participant_flow(results.flow, cb), "Responses received, excluded and analysed")
+    add(T.tbl_participant_flow(guarded_flow(results.flow, min_cell), cb), "Responses received, excluded and analysed")
     desc = results.descriptives
     for qid, q in cb.questionnaires.items():
         for vid, var in q.variables.items():
@@ -146,7 +164,7 @@ def figure_exhibits(results: Any, *, min_cell: int = 0) -> dict[str, Exhibit]:
                              "one bar per questionnaire, values printed on the bars.", DOUBLE_COLUMN_MM, 80.0)
     out["fig-participant-flow"] = Exhibit(
         "fig-participant-flow", "figure", "Participant flow: responses received, excluded and analysed",
-        F.participant_flow_plot(results.flow, cb),
+        F.participant_flow_plot(guarded_flow(results.flow, min_cell), cb),
         "Flow diagram per questionnaire from responses received, through exclusions by reason, to "
         "responses analysed, with counts in each box.", DOUBLE_COLUMN_MM, 75.0)
     return out

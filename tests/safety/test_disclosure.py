@@ -91,3 +91,17 @@ def test_min_cell_hides_bar_totals_resting_on_few_respondents(study_codebook_pat
     assert small.any(), "the fixture should have a small total to hide"
     assert (guarded["text"].to_numpy()[small] == "n<5").all()
     assert (guarded["text"].to_numpy()[~small] == plain["text"].to_numpy()[~small]).all()
+
+
+def test_min_cell_merges_small_exclusion_reasons_in_the_flow(second_codebook_path):
+    from imgshare.codebook import load_codebook
+    from imgshare.cohort import build_cohort
+    from imgshare.exhibits import guarded_flow
+
+    flow = build_cohort(load_codebook(second_codebook_path)).flow      # staff: 3 no consent, 3 incomplete
+    guarded = guarded_flow(flow, 5)
+    staff = guarded[guarded.questionnaire == "staff"]
+    assert staff.loc[staff.stage == "excluded", "n"].tolist() == [6]
+    assert not ((guarded["n"] > 0) & (guarded["n"] < 5) & (guarded["stage"] == "excluded")
+                & (guarded["questionnaire"] == "staff")).any()
+    assert guarded_flow(flow, 0).equals(flow)
