@@ -143,11 +143,44 @@ def _whole(x: np.ndarray) -> bool:
 def encode_series(series: pd.Series) -> Coded:
     """Encode one response column as numbers (non-numeric text counts as no answer)."""
     dtype = series.dtype
+    coded = _encode_integers(series)
+    if coded is not None:
+        return coded
     if pd.api.types.is_numeric_dtype(dtype) and not isinstance(dtype, pd.CategoricalDtype):
         integral = pd.api.types.is_integer_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)
         return encode_values(series.to_numpy(dtype=np.float64, na_value=np.nan), integral)
     values = pd.to_numeric(series, errors="coerce")
     return encode_values(np.asarray(values.to_numpy(dtype=float, na_value=np.nan), dtype=np.float64))
+
+
+def _encode_integers(series: pd.Series) -> Coded | None:
+    """Integer codes (the cohort's "Int64" columns) encoded without a float copy, or None if not integers."""
+    array = series.array
+    if isinstance(array, pd.arrays.IntegerArray):
+        # The masked array's own buffers: values, and True where the answer is missing.
+        data, mask = array._data, array._mask
+    elif isinstance(series.dtype, np.dtype) and series.dtype.kind in "iu":
+        data, mask = series.to_numpy(), None
+    else:
+        return None
+    n = data.size
+    if n == 0:
+        return _empty(0)
+    # Bounds over every slot: a missing slot's stored value can only widen the span.
+    lo, hi = int(data.min()), int(data.max())
+    if hi - lo >= _MAX_SPAN:
+        return None
+    span = hi - lo + 1
+    codes = np.empty(n, dtype=code_dtype(span))
+    np.subtract(data, lo, out=codes, casting="unsafe")
+    if mask is not None:
+        np.putmask(codes, mask, span)
+    full = _count_codes(codes, span + 1)
+    present = full[:span] > 0
+    if present.all():
+        return Coded(lo + np.arange(span, dtype=np.float64), codes, full)
+    lookup = np.append(np.cumsum(present) - 1, present.sum()).astype(code_dtype(int(present.sum())))
+    return Coded(lo + np.flatnonzero(present).astype(np.float64), lookup[codes], np.append(full[:span][present], full[span]))
 
 
 def reverse_keyed(coded: Coded, scale: Scale) -> Coded:

@@ -17,6 +17,7 @@ from scipy import stats
 from ._correlation import _check_confidence, _moments_from_table, _result
 from ._counts import LevelCounts
 from ._errors import StatsInputError
+from ._seqsum import sequential_sums
 
 __all__ = ["spearman_from_tables", "cronbach_alpha_from_patterns", "level_quantile", "level_median"]
 
@@ -24,8 +25,6 @@ _SPEARMAN_COLUMNS = ["item1", "item2", "n", "rho", "p", "ci_low", "ci_high", "re
 _ALPHA_COLUMNS = ["k", "n", "n_incomplete", "alpha", "ci_low", "ci_high", "reason"]
 # Sums of whole numbers below this are exact in float64, whatever the order of summation.
 _EXACT = 2.0**53
-# Respondents per block when summing per-respondent values in order.
-_BLOCK = 1 << 14
 
 
 def _count_array(table, name: str, ndim: int) -> np.ndarray:
@@ -94,24 +93,6 @@ def _exact_total(values: np.ndarray, counts: np.ndarray) -> np.ndarray | None:
     return None
 
 
-def _sequential_sum(values: np.ndarray, rows: np.ndarray) -> np.float64:
-    """``values[rows]`` added one after another, as numpy sums down a column of a 2-D array.
-
-    Gathered and accumulated in blocks (the running total carried into the next block), so no
-    respondent-length array is built.
-    """
-    buffer = np.empty(min(rows.size, _BLOCK) + 1)
-    total = None
-    for start in range(0, rows.size, _BLOCK):
-        index = rows[start : start + _BLOCK]
-        run = buffer[: index.size + (total is not None)]
-        if total is not None:
-            run[0] = total
-        np.take(values, index, out=run[run.size - index.size :])
-        total = np.cumsum(run, out=run)[-1]
-    return total
-
-
 def _sum_of_squares(values: np.ndarray, rows: np.ndarray, counts: np.ndarray, axis) -> np.ndarray:
     """numpy's ``var`` numerator of ``values[rows]`` along ``axis`` (0 for a 2-D table, None for 1-D).
 
@@ -125,7 +106,7 @@ def _sum_of_squares(values: np.ndarray, rows: np.ndarray, counts: np.ndarray, ax
     squares = np.square(values - np.true_divide(total, rows.size))
     if axis is None:
         return squares[rows].sum()
-    return np.array([_sequential_sum(np.ascontiguousarray(squares[:, j]), rows) for j in range(squares.shape[1])])
+    return sequential_sums(squares, rows)
 
 
 def cronbach_alpha_from_patterns(patterns, rows, n_incomplete: int = 0, *, confidence: float = 0.95) -> pd.DataFrame:
