@@ -10,7 +10,7 @@ import numpy as np
 from ..codebook import Comparison
 from ._coded import CodedCohort
 from ._encoded import values_of
-from ._themecodes import theme_codes
+from ._themecodes import item_table, theme_codes
 
 # Sums of whole numbers below this are exact in float64, so a mean from counts equals numpy's.
 _EXACT = 2.0**53
@@ -105,7 +105,9 @@ def item_outcome(data: CodedCohort, comp: Comparison, item: str) -> Outcome:
         if m.var is None:
             parts.append((coded.levels, coded.counts[: coded.k]))
         else:
-            table = data.by_table(m.qid, m.var, ("column", item), coded.codes, coded.k + 1)
+            table = item_table(data, m.qid, m.var, item)
+            if table is None:
+                table = data.by_table(m.qid, m.var, ("column", item), coded.codes, coded.k + 1)
             parts.append((coded.levels, _row_of(data, m, table)[: coded.k]))
         rows.append((m, coded))
     means = []

@@ -131,14 +131,47 @@ def theme_codes(data: CodedCohort, qid: str, items: tuple[str, ...], min_answere
     return data.memo(("theme", qid, items, min_answered), lambda: _build(data, qid, items, min_answered))
 
 
+def answer_patterns(data: CodedCohort, qid: str, items: tuple[str, ...]) -> tuple[np.ndarray, list[int]] | None:
+    """Each respondent's answer pattern over ``items`` (keyed codes, mixed radix) and the radices,
+    or None when there are too many patterns to count them one by one."""
+    keyed = [data.keyed(qid, i) for i in items]
+    radices = [c.k + 1 for c in keyed]
+    if np.prod(radices, dtype=np.float64) > _MAX_CELLS:
+        return None
+    parts = [(c.codes, r) for c, r in zip(keyed, radices)]
+    return data.memo(("cells", qid, items), lambda: mixed_radix(parts, data.n(qid))), radices
+
+
+def item_table(data: CodedCohort, qid: str, var: str, item: str) -> np.ndarray | None:
+    """(``var`` level x ``item`` answer) counts read off a theme's pattern table, or None.
+
+    An item of a theme is counted with its theme (one pass per theme instead of one per item);
+    only items whose keyed codes are their raw codes (not reverse-keyed) qualify.
+    """
+    if data.codebook.items[item].reverse:
+        return None
+    for tid in data.codebook.themes:
+        items = data.codebook.theme_items(tid, qid)
+        found = answer_patterns(data, qid, items) if item in items else None
+        if found is None:
+            continue
+        codes, radices = found
+        table = data.by_table(qid, var, ("cells", items), codes, int(np.prod(radices)))
+        axis = 1 + items.index(item)
+        other = tuple(a for a in range(1, len(items) + 1) if a != axis)
+        shaped = table.reshape(table.shape[0], *radices)
+        return shaped.sum(axis=other) if other else shaped
+    return None
+
+
 def _build(data: CodedCohort, qid: str, items: tuple[str, ...], min_answered: float) -> ThemeCodes:
     keyed = tuple(data.keyed(qid, i) for i in items)
     n = data.n(qid)
     radices = [c.k + 1 for c in keyed]
-    cells = int(np.prod(radices, dtype=np.float64))
-    if cells <= _MAX_CELLS:
-        parts = [(c.codes, r) for c, r in zip(keyed, radices)]
-        codes = data.memo(("cells", qid, items), lambda: mixed_radix(parts, n))
+    found = answer_patterns(data, qid, items)
+    if found is not None:
+        codes, _ = found
+        cells = int(np.prod(radices))
         joint = data.memo(("joint", qid, items), lambda: count_keys([(codes, cells)], n).reshape(radices))
         # The score of every answer pattern, by the same arithmetic as per respondent.
         grid = _grid([np.append(c.levels, np.nan) for c in keyed])
