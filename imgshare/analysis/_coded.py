@@ -112,6 +112,19 @@ class CodedCohort:
 
         return self.memo(("packs", qid), build)
 
+    def _pack_table(self, qid: str, names: tuple[str, ...], radices: tuple[int, ...], pack: np.ndarray,
+                    target: Hashable, codes: np.ndarray, radix: int) -> np.ndarray:
+        size = int(np.prod(radices))
+        return self.memo(("by", qid, names, target), lambda: count_keys([(pack, size), (codes, radix)], self.n(qid)))
+
+    def total_counts(self, qid: str, target: Hashable, codes: np.ndarray, radix: int) -> np.ndarray:
+        """Counts of ``codes`` over all respondents (from the first grouping pack's table when it fits,
+        so that the pass over the rows serves the group comparisons as well)."""
+        for names, radices, pack in self._packs(qid)[:1]:
+            if int(np.prod(radices)) * radix <= _MAX_TABLE:
+                return self._pack_table(qid, names, radices, pack, target, codes, radix).sum(axis=0)
+        return self.memo(("total", qid, target), lambda: count_keys([(codes, radix)], self.n(qid)))
+
     def by_table(self, qid: str, var: str, target: Hashable, codes: np.ndarray, radix: int) -> np.ndarray:
         """Counts of (``var`` level incl. missing) x (``codes`` value), shape ``(k_var + 1, radix)``.
 
@@ -121,11 +134,9 @@ class CodedCohort:
         for names, radices, pack in self._packs(qid):
             if var not in names:
                 continue
-            size = int(np.prod(radices))
-            if size * radix > _MAX_TABLE:
+            if int(np.prod(radices)) * radix > _MAX_TABLE:
                 break
-            full = self.memo(("by", qid, names, target),
-                             lambda: count_keys([(pack, size), (codes, radix)], self.n(qid)))
+            full = self._pack_table(qid, names, radices, pack, target, codes, radix)
             axis = names.index(var)
             other = tuple(i for i in range(len(names)) if i != axis)
             table = full.reshape(*radices, radix)

@@ -172,7 +172,7 @@ def _build(data: CodedCohort, qid: str, items: tuple[str, ...], min_answered: fl
     if found is not None:
         codes, _ = found
         cells = int(np.prod(radices))
-        joint = data.memo(("joint", qid, items), lambda: count_keys([(codes, cells)], n).reshape(radices))
+        joint = data.total_counts(qid, ("cells", items), codes, cells).reshape(radices)
         # The score of every answer pattern, by the same arithmetic as per respondent.
         grid = _grid([np.append(c.levels, np.nan) for c in keyed])
         answered, values = score_items(pd.DataFrame(grid), min_answered)

@@ -20,7 +20,7 @@ import numpy as np
 __all__ = ["sequential_sums"]
 
 # Rows per chunk: one chunk's pattern counts stay small, a chunk added one by one stays cheap.
-_CHUNK = 1 << 13
+_CHUNK = 1 << 14
 # Integers below this are exact in float64 (and an s below 2^e is at most 2^53 - 1 units of u).
 _UNITS = 1 << 53
 _LOW_BITS = 26
