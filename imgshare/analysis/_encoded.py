@@ -55,23 +55,20 @@ def code_dtype(top: int) -> type:
     return np.int64
 
 
-def count_keys(parts: Sequence[tuple[np.ndarray, int]], n: int, rows: np.ndarray | None = None) -> np.ndarray:
+def count_keys(parts: Sequence[tuple[np.ndarray, int]], n: int) -> np.ndarray:
     """Joint counts of code vectors: shape ``(r1, r2, ...)`` for parts ``(codes_i, r_i)``.
 
     Each part's codes lie in ``0..r_i - 1``; the key is mixed radix (first part most significant).
-    ``rows`` (boolean, optional) restricts the count to those respondents.
     """
     shape = tuple(int(r) for _, r in parts)
     cells = int(np.prod(shape, dtype=np.int64))
     if cells > BLOCK:  # a large table: one pass, or every block would allocate the whole table
-        key = _key(parts, slice(0, n), n)
-        return np.bincount(key if rows is None else key[rows], minlength=cells).reshape(shape)
+        return np.bincount(_key(parts, slice(0, n), n), minlength=cells).reshape(shape)
     table = np.zeros(cells, dtype=np.int64)
     buffer = np.empty(min(n, BLOCK), dtype=np.intp)
     for start in range(0, n, BLOCK):
         block = slice(start, min(start + BLOCK, n))
-        key = _key(parts, block, block.stop - block.start, buffer)
-        table += np.bincount(key if rows is None else key[rows[block]], minlength=cells)
+        table += np.bincount(_key(parts, block, block.stop - block.start, buffer), minlength=cells)
     return table.reshape(shape)
 
 
@@ -116,12 +113,7 @@ def encode_values(x: np.ndarray, integral: bool = False) -> Coded:
         with np.errstate(invalid="ignore"):  # NaN -> int is undefined and overwritten right away
             np.subtract(x, lo, out=codes, casting="unsafe")
         np.putmask(codes, np.isnan(x), span)
-        full = _count_codes(codes, span + 1)
-        present = full[:span] > 0
-        if present.all():
-            return Coded(lo + np.arange(span, dtype=np.float64), codes, full)
-        lookup = np.append(np.cumsum(present) - 1, present.sum()).astype(codes.dtype)
-        return Coded(lo + np.flatnonzero(present).astype(np.float64), lookup[codes], np.append(full[:span][present], full[span]))
+        return _from_offsets(codes, float(lo), span)
     raw, uniques = pd.factorize(x, sort=True, use_na_sentinel=True)
     k = len(uniques)
     codes = np.where(raw < 0, k, raw).astype(code_dtype(k))
@@ -175,12 +167,18 @@ def _encode_integers(series: pd.Series) -> Coded | None:
     np.subtract(data, lo, out=codes, casting="unsafe")
     if mask is not None:
         np.putmask(codes, mask, span)
+    return _from_offsets(codes, float(lo), span)
+
+
+def _from_offsets(codes: np.ndarray, lo: float, span: int) -> Coded:
+    """``Coded`` from offsets ``value - lo`` (``span`` = missing): values nobody gave are dropped."""
     full = _count_codes(codes, span + 1)
     present = full[:span] > 0
     if present.all():
         return Coded(lo + np.arange(span, dtype=np.float64), codes, full)
-    lookup = np.append(np.cumsum(present) - 1, present.sum()).astype(code_dtype(int(present.sum())))
-    return Coded(lo + np.flatnonzero(present).astype(np.float64), lookup[codes], np.append(full[:span][present], full[span]))
+    lookup = np.append(np.cumsum(present) - 1, present.sum()).astype(codes.dtype)
+    levels = lo + np.flatnonzero(present).astype(np.float64)
+    return Coded(levels, lookup[codes], np.append(full[:span][present], full[span]))
 
 
 def reverse_keyed(coded: Coded, scale: Scale) -> Coded:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -10,7 +11,7 @@ import numpy as np
 from ..codebook import Comparison
 from ._coded import CodedCohort
 from ._encoded import values_of
-from ._themecodes import item_table, theme_codes
+from ._themecodes import item_table, row_scores, theme_codes
 
 # Sums of whole numbers below this are exact in float64, so a mean from counts equals numpy's.
 _EXACT = 2.0**53
@@ -113,7 +114,9 @@ def item_outcome(data: CodedCohort, comp: Comparison, item: str) -> Outcome:
     means = []
     for (m, coded), (levels, counts) in zip(rows, parts):
         mean = _count_mean(levels, counts)
-        means.append(mean if mean is not None else _member_mean(data, m, ("column", item), lambda c=coded: values_of(c)))
+        if mean is None:  # fractional answers: numpy's mean of the values themselves
+            mean = _member_mean(data, m, ("column", item), lambda c=coded: values_of(c))
+        means.append(mean)
     levels, counts = _merge(parts)
     return Outcome(item, "item", levels, counts, tuple(means), (item,))
 
@@ -148,7 +151,7 @@ def theme_outcome(data: CodedCohort, comp: Comparison, theme: str, min_answered:
             counts = _row_of(data, m, codes.score_counts_by(table))[:-1]
         parts.append((codes.score_levels, counts))
         # Scores are fractions: numpy's mean of the group's scores in row order, for identical sums.
-        scores = lambda q=m.qid, c=codes: data.memo(("scores", q, items, min_answered), c.scores)  # noqa: E731
+        scores = partial(row_scores, data, m.qid, items, min_answered)
         means.append(_member_mean(data, m, ("scores", items, min_answered), scores) if counts.sum() else np.nan)
     levels, counts = _merge(parts)
     return Outcome(theme, "theme", levels, counts, tuple(means), items)

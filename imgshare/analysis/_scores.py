@@ -10,7 +10,7 @@ import pandas as pd
 from ..stats import LevelCounts, level_median, level_quantile
 from ._coded import CodedCohort
 from ._common import AnalysisError
-from ._themecodes import theme_codes
+from ._themecodes import row_scores, theme_codes
 
 __all__ = ["theme_scores", "summarise_scores", "DEFAULT_MIN_ANSWERED"]
 
@@ -131,7 +131,7 @@ def theme_score_summary(data: CodedCohort, min_answered: float) -> pd.DataFrame:
             codes = theme_codes(data, qid, items, min_answered)
             counts = LevelCounts(codes.score_levels, codes.score_counts[:-1])
             scored = counts.n
-            values = data.memo(("scores", qid, items, min_answered), codes.scores)
+            values = row_scores(data, qid, items, min_answered)
             s = pd.Series(values[~np.isnan(values)]) if scored else pd.Series([], dtype=float)
             rows.append({
                 "questionnaire": qid, "theme": tid, "n_items": len(items), "n": scored, "n_unscored": n - scored,

@@ -97,17 +97,20 @@ class ThemeCodes:
         return out
 
     def complete_patterns(self, n: int) -> tuple[np.ndarray, np.ndarray, int]:
-        """Respondents answering every item: (their answer patterns, each one's pattern in row order, how many did not)."""
+        """Respondents answering every item: their answer patterns, each one's pattern (row order)
+        and how many respondents did not answer every item."""
         if self.joint is not None:
             ks = tuple(c.k for c in self.keyed)
             patterns = _grid([c.levels for c in self.keyed])
             # Pattern number of each answer combination; -1 where an item is unanswered.
             lookup = np.full(self.joint.shape, -1, dtype=code_dtype(patterns.shape[0]))
             lookup[tuple(slice(0, k) for k in ks)] = np.arange(patterns.shape[0]).reshape(ks)
-            rows = np.concatenate([r[r >= 0] for r in (lookup.ravel()[self.codes[s]] for s in _blocks(n))])
+            rows = np.concatenate([np.empty(0, dtype=lookup.dtype)]
+                                  + [r[r >= 0] for r in (lookup.ravel()[self.codes[s]] for s in _blocks(n))])
         else:
             complete = self.answered() == len(self.keyed)
-            patterns = np.concatenate([_matrix(self.keyed, s)[complete[s]] for s in _blocks(n)])
+            patterns = np.concatenate([np.empty((0, len(self.keyed)))]
+                                      + [_matrix(self.keyed, s)[complete[s]] for s in _blocks(n)])
             rows = np.arange(patterns.shape[0])
         return patterns, rows, n - rows.size
 
@@ -129,6 +132,11 @@ def _matrix(keyed: tuple[Coded, ...], rows: slice) -> np.ndarray:
 def theme_codes(data: CodedCohort, qid: str, items: tuple[str, ...], min_answered: float) -> ThemeCodes:
     """Encode theme ``items`` of questionnaire ``qid`` once (memoised per analysis)."""
     return data.memo(("theme", qid, items, min_answered), lambda: _build(data, qid, items, min_answered))
+
+
+def row_scores(data: CodedCohort, qid: str, items: tuple[str, ...], min_answered: float) -> np.ndarray:
+    """Each respondent's score on ``items`` (NaN = unscored), built once per analysis."""
+    return data.memo(("scores", qid, items, min_answered), theme_codes(data, qid, items, min_answered).scores)
 
 
 def answer_patterns(data: CodedCohort, qid: str, items: tuple[str, ...]) -> tuple[np.ndarray, list[int]] | None:

@@ -31,7 +31,8 @@ def _count_array(table, name: str, ndim: int) -> np.ndarray:
     arr = np.asarray(table)
     if arr.ndim != ndim:
         raise StatsInputError(f"{name}: expected a {ndim}-D table of counts, got shape {arr.shape}")
-    if arr.dtype.kind not in "biuf" or not np.isfinite(arr).all() or (arr < 0).any() or not np.array_equal(arr, np.rint(arr)):
+    whole = arr.dtype.kind in "biuf" and np.isfinite(arr).all() and np.array_equal(arr, np.rint(arr))
+    if not whole or (arr < 0).any():
         raise StatsInputError(f"{name}: counts must be non-negative whole numbers")
     return arr
 
@@ -154,7 +155,8 @@ def cronbach_alpha_from_patterns(patterns, rows, n_incomplete: int = 0, *, confi
     if values.ndim != 2 or not np.isfinite(values).all():
         raise StatsInputError(f"patterns: expected a 2-D table of finite values, got shape {values.shape}")
     index = np.asarray(rows)
-    if index.ndim != 1 or (index.size and (index.dtype.kind not in "iu" or index.min() < 0 or index.max() >= len(values))):
+    in_range = index.dtype.kind in "iu" and index.min() >= 0 and index.max() < len(values) if index.size else True
+    if index.ndim != 1 or not in_range:
         raise StatsInputError(f"rows: expected pattern numbers 0..{len(values) - 1}, one per complete case")
     k, n = values.shape[1], index.size
     row = dict.fromkeys(_ALPHA_COLUMNS, np.nan)
