@@ -112,7 +112,7 @@ def encode_values(x: np.ndarray, integral: bool = False) -> Coded:
         codes = np.empty(n, dtype=code_dtype(span))
         with np.errstate(invalid="ignore"):  # NaN -> int is undefined and overwritten right away
             np.subtract(x, lo, out=codes, casting="unsafe")
-        np.putmask(codes, np.isnan(x), span)
+        _mark_missing(codes, np.isnan(x), span)
         return _from_offsets(codes, float(lo), span)
     raw, uniques = pd.factorize(x, sort=True, use_na_sentinel=True)
     k = len(uniques)
@@ -166,8 +166,14 @@ def _encode_integers(series: pd.Series) -> Coded | None:
     codes = np.empty(n, dtype=code_dtype(span))
     np.subtract(data, lo, out=codes, casting="unsafe")
     if mask is not None:
-        np.putmask(codes, mask, span)
+        _mark_missing(codes, mask, span)
     return _from_offsets(codes, float(lo), span)
+
+
+def _mark_missing(codes: np.ndarray, missing: np.ndarray, span: int) -> None:
+    """Set ``codes`` to ``span`` where ``missing``, in place."""
+    # Integer arithmetic (wrapping is exact) is several times faster than a masked assignment.
+    codes += missing.view(np.int8).astype(codes.dtype, copy=False) * (span - codes)
 
 
 def _from_offsets(codes: np.ndarray, lo: float, span: int) -> Coded:

@@ -156,6 +156,10 @@ def item_table(data: CodedCohort, qid: str, var: str, item: str) -> np.ndarray |
     An item of a theme is counted with its theme (one pass per theme instead of one per item);
     only items whose keyed codes are their raw codes (not reverse-keyed) qualify.
     """
+    return data.memo(("item table", qid, var, item), lambda: _item_table(data, qid, var, item))
+
+
+def _item_table(data: CodedCohort, qid: str, var: str, item: str) -> np.ndarray | None:
     if data.codebook.items[item].reverse:
         return None
     for tid in data.codebook.themes:
