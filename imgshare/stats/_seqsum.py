@@ -25,7 +25,7 @@ _CHUNK = 1 << 14
 _UNITS = 1 << 53
 _LOW_BITS = 26
 # Chunks whose increments are computed at once for the current binade.
-_WINDOW = 16
+_WINDOW = 64
 # Below this a running total could be subnormal, where the spacing of doubles is not 2^(e-53).
 _TINY = 2.0**-1000
 
@@ -58,22 +58,24 @@ def _chunk_counts(rows: np.ndarray, patterns: int) -> np.ndarray:
 
 def _column_sum(values: np.ndarray, rows: np.ndarray, chunks: np.ndarray) -> np.float64:
     total = np.float64(values[rows[0]])
-    exponent, window, added = None, 0, np.empty(0, dtype=object)
-    for c in range(chunks.shape[0]):
+    c, window, exponent = 0, 1, None
+    while c < chunks.shape[0]:
         if total > _TINY:
+            # Add whole chunks, in units of the current binade, for as long as they stay inside it.
             e = math.frexp(total)[1]
-            if e != exponent or c >= window:
-                # Increments (in units of the binade) of the next few chunks, None where one ties.
-                exponent, window = e, c + _WINDOW
-                added = _chunk_units(_rounded_units(values, e), chunks[c:window])
-            step = added[c - (window - _WINDOW)]
-            if step is not None:
-                whole = int(total * 2.0 ** (53 - e)) + step
-                if whole < _UNITS:
-                    total = np.float64(math.ldexp(float(whole), e - 53))
-                    continue
+            window = min(2 * window, _WINDOW) if e == exponent else 1
+            exponent = e
+            whole, taken = int(total * 2.0 ** (53 - e)), 0
+            for step in _chunk_units(_rounded_units(values, e), chunks[c : c + window]):
+                if step is None or whole + step >= _UNITS:
+                    break
+                whole, taken = whole + step, taken + 1
+            if taken:
+                total, c = np.float64(math.ldexp(float(whole), e - 53)), c + taken
+                continue
         start = 1 + c * _CHUNK
         total = np.cumsum(np.concatenate(([total], values[rows[start : start + _CHUNK]])))[-1]
+        c += 1
     return total
 
 
@@ -94,7 +96,8 @@ def _chunk_units(units: np.ndarray, counts: np.ndarray) -> list[int | None]:
     """Per chunk (row of ``counts``): exact sum of count * units, or None when a present pattern ties."""
     blocked = (counts[:, units < 0] > 0).any(axis=1)
     units = np.where(units < 0, 0, units)
-    # Split into high and low bits so that int64 dot products cannot overflow.
-    high = counts @ (units >> _LOW_BITS)
-    low = counts @ (units & ((1 << _LOW_BITS) - 1))
+    # High and low bits apart, every product and sum stays below 2^53: exact in a float64 dot product.
+    weights = counts.astype(np.float64)
+    high = weights @ (units >> _LOW_BITS).astype(np.float64)
+    low = weights @ (units & ((1 << _LOW_BITS) - 1)).astype(np.float64)
     return [None if blocked[i] else (int(high[i]) << _LOW_BITS) + int(low[i]) for i in range(counts.shape[0])]
