@@ -156,22 +156,25 @@ class CodedCohort:
 
         return self.memo(("order", qid, var), build)
 
-    def group_means(self, qid: str, var: str | None, target: Hashable, values: Callable[[], np.ndarray]) -> np.ndarray:
-        """numpy's mean of each group's non-missing ``values()`` in row order, per level of ``var``.
+    def group_means(self, qid: str, var: str | None, target: Hashable,
+                    coded: Callable[[], tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+        """numpy's mean of each group's non-missing values, per level of ``var`` (None: everyone).
 
-        ``var`` None means one group: all respondents. Each group's values are taken in row order,
-        so they are summed exactly as ``values[group & ~isnan(values)].mean()`` sums them.
+        ``coded()`` gives the values as (codes per respondent, value per code; NaN = missing).
+        Each group's values are taken in row order, so they are summed exactly as
+        ``values[group & ~isnan(values)].mean()`` sums them.
         """
 
         def build() -> np.ndarray:
-            x = values()
+            codes, table = coded()
             if var is None:
-                return np.array([_mean(x[~np.isnan(x)])])
-            order, edges = self._group_order(qid, var)
-            runs = x[order]
+                runs, edges = codes, np.array([0, codes.size])
+            else:
+                order, edges = self._group_order(qid, var)
+                runs = codes[order]  # small integers: a cheaper gather than the values themselves
             means = []
             for i in range(len(edges) - 1):
-                run = runs[edges[i] : edges[i + 1]]
+                run = np.take(table, runs[edges[i] : edges[i + 1]])
                 means.append(_mean(run[~np.isnan(run)]))
             return np.array(means)
 

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
 import numpy as np
 
 from ..codebook import Comparison
 from ._coded import CodedCohort
-from ._encoded import values_of
-from ._themecodes import item_table, row_scores, theme_codes
+from ._themecodes import item_table, theme_codes
 
 # Sums of whole numbers below this are exact in float64, so a mean from counts equals numpy's.
 _EXACT = 2.0**53
@@ -115,15 +113,15 @@ def item_outcome(data: CodedCohort, comp: Comparison, item: str) -> Outcome:
     for (m, coded), (levels, counts) in zip(rows, parts):
         mean = _count_mean(levels, counts)
         if mean is None:  # fractional answers: numpy's mean of the values themselves
-            mean = _member_mean(data, m, ("column", item), lambda c=coded: values_of(c))
+            mean = _member_mean(data, m, ("column", item), lambda c=coded: (c.codes, np.append(c.levels, np.nan)))
         means.append(mean)
     levels, counts = _merge(parts)
     return Outcome(item, "item", levels, counts, tuple(means), (item,))
 
 
-def _member_mean(data: CodedCohort, m: Member, target, values) -> float:
-    """numpy's mean of member ``m``'s non-missing ``values()`` (one per respondent of its questionnaire)."""
-    means = data.group_means(m.qid, m.var, target, values)
+def _member_mean(data: CodedCohort, m: Member, target, coded) -> float:
+    """numpy's mean of member ``m``'s non-missing values (``coded()``: codes per respondent, value per code)."""
+    means = data.group_means(m.qid, m.var, target, coded)
     if m.var is None:
         return float(means[0])
     index = data.column(m.qid, m.var).index_of(float(m.level))
@@ -151,7 +149,7 @@ def theme_outcome(data: CodedCohort, comp: Comparison, theme: str, min_answered:
             counts = _row_of(data, m, codes.score_counts_by(table))[:-1]
         parts.append((codes.score_levels, counts))
         # Scores are fractions: numpy's mean of the group's scores in row order, for identical sums.
-        scores = partial(row_scores, data, m.qid, items, min_answered)
-        means.append(_member_mean(data, m, ("scores", items, min_answered), scores) if counts.sum() else np.nan)
+        means.append(_member_mean(data, m, ("scores", items, min_answered), codes.coded_scores)
+                     if counts.sum() else np.nan)
     levels, counts = _merge(parts)
     return Outcome(theme, "theme", levels, counts, tuple(means), items)

@@ -70,6 +70,12 @@ class ThemeCodes:
             out[g] = np.bincount(self.to_score, weights=table[g], minlength=size)
         return out
 
+    def coded_scores(self) -> tuple[np.ndarray, np.ndarray]:
+        """Scores as (code per respondent, score per code; NaN = unscored)."""
+        if self.row_values is not None:
+            return self.codes, np.append(self.score_levels, np.nan)
+        return self.codes, self.cell_values
+
     def scores(self) -> np.ndarray:
         """Each respondent's score (NaN = unscored), in row order."""
         if self.row_values is not None:
