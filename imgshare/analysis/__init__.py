@@ -4,6 +4,10 @@ Every function takes the cohort (and plain parameters) and returns new frames; n
 rounds, formats or plots. :func:`analyse` runs everything the codebook asks for and
 :func:`results_to_json` / :func:`write_results` serialise the result (schema:
 ``docs/results-schema.md``); :func:`methods_paragraph` describes what was run.
+
+Each column is read and encoded once per call (small integer codes) and every statistic is
+computed from count tables, so the cost per respondent is a few passes over those codes
+(``_encoded.py``, ``_coded.py``, ``_themecodes.py``).
 """
 
 from ._agreement import domain_agreement, item_agreement, item_level_counts
