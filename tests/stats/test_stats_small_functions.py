@@ -182,7 +182,8 @@ def test_largest_remainder_rejects_bad_input(counts, decimals, message):
         largest_remainder(counts, decimals)
 
 
-MODULES = ["_counts", "_correlation", "_mannwhitney", "_kruskal", "_pvalues", "_reliability", "_proportions"]
+MODULES = ["_counts", "_correlation", "_mannwhitney", "_kruskal", "_pvalues", "_reliability", "_proportions",
+           "_fromtables"]
 
 
 @pytest.mark.parametrize("module", MODULES)
