@@ -97,22 +97,21 @@ def analyse(
     data: DataOpt = None,
     encoding: EncodingOpt = None,
     p_adjust: Annotated[Optional[str], typer.Option(help="Adjust p-values over all tests: holm or fdr_bh.")] = None,
-    min_cell: Annotated[int, typer.Option(help="Suppress counts below this (disclosure control); 0 = off.")] = 0,
+    min_cell: Annotated[int, typer.Option(help="Withhold counts 1..K-1 and what would reveal them; 0 = off.")] = 0,
 ) -> None:
     """Compute every table and test; write results.json and one CSV per table."""
     from .analysis import analyse as run_analysis
     from .analysis import write_results
+    from .disclosure import suppress_results
 
     if p_adjust not in (None, "holm", "fdr_bh"):
         raise ImgshareError(f"--p-adjust: found {p_adjust!r}; expected holm or fdr_bh")
-    from .disclosure import suppress_results
-
     _, cohort = _load(codebook, data, encoding)
     results = suppress_results(run_analysis(cohort, p_adjust=p_adjust), min_cell)
     written = write_results(results, out)
-    for w in cohort.warnings:
+    for w in results.warnings:
         _err(f"warning: {w}")
-    typer.echo(f"analysis written to {out}/ ({len(written) if written else 'all'} files)")
+    typer.echo(f"analysis written to {out}/ ({len(written)} files)")
 
 
 @app.command()
@@ -121,7 +120,7 @@ def figures(
     codebook: CodebookOpt = DEFAULT_CODEBOOK,
     data: DataOpt = None,
     encoding: EncodingOpt = None,
-    min_cell: Annotated[int, typer.Option(help="Suppress counts 1..K-1 in tables (disclosure control); 0 = off.")] = 0,
+    min_cell: Annotated[int, typer.Option(help="Withhold counts 1..K-1 in tables and figure labels; 0 = off.")] = 0,
 ) -> None:
     """Write every figure (PNG 300 dpi + SVG) and table (HTML, CSV, Typst), named by label."""
     from .pack import write_pack
