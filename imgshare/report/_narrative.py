@@ -8,6 +8,7 @@ the frames, never from the text, and every codebook or respondent string is esca
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -256,11 +257,30 @@ def data_notes(*warnings: Iterable[str]) -> str:
     return f'::: {{.callout-note title="Data notes"}}\n{items}\n:::\n'
 
 
+_IDENTIFYING = re.compile(
+    r"[\w.+-]+@[\w-]+\.[\w.]+"          # e-mail address
+    r"|https?://|www\."                  # web address
+    r"|(?<!\w)@\w{2,}"                   # social-media handle
+    r"|\d[\d\s()./-]{5,}\d"              # phone, date of birth, record or postcode-like numbers
+)
+
+
+def quotable(answer: str) -> bool:
+    """Whether a free-text answer may be quoted: none that carries an e-mail or web address, a
+    handle, or a long run of digits (a phone or record number, a date) is ever printed.
+
+    >>> quotable("It helped me understand"), quotable("call me on 07700 900123")
+    (True, False)
+    """
+    return _IDENTIFYING.search(answer) is None
+
+
 def quotes(cohort: Any, per_variable: int = 3, min_cell: int = 0) -> str:
     """A few respondents' free-text answers per text variable, quoted and escaped.
 
-    Answers are taken in respondent order (the first ``per_variable`` distinct non-empty ones),
-    so the choice is deterministic. Synthetic cohorts say that the answers are synthetic too.
+    Answers are taken in respondent order (the first ``per_variable`` distinct non-empty ones
+    that are :func:`quotable`), so the choice is deterministic. Synthetic cohorts say that the
+    answers are synthetic too.
     """
     cb = cohort.codebook
     blocks = []
@@ -275,7 +295,9 @@ def quotes(cohort: Any, per_variable: int = 3, min_cell: int = 0) -> str:
             answers = [a for a in answers if a]
             if not answers:
                 continue
-            picked = list(dict.fromkeys(answers))[:per_variable]
+            picked = [a for a in dict.fromkeys(answers) if quotable(a)][:per_variable]
+            if not picked:
+                continue
             kind = "synthetic " if cb.study.synthetic else ""
             blocks.append(f"{md_escape(q.label)} were asked “{md_escape(var.question)}”; "
                           f"{fmt_int(len(answers), min_cell)} gave a {kind}free-text answer, among them:")
