@@ -12,11 +12,11 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from ._correlation import _check_confidence, _moments_from_table, _result
 from ._counts import LevelCounts
 from ._errors import StatsInputError
+from ._reliability import alpha_with_feldt_ci
 from ._seqsum import sequential_sums
 
 __all__ = ["spearman_from_tables", "cronbach_alpha_from_patterns", "level_quantile", "level_median"]
@@ -173,12 +173,7 @@ def cronbach_alpha_from_patterns(patterns, rows, n_incomplete: int = 0, *, confi
         if total_var == 0:
             row["reason"] = "total score is constant: alpha is undefined"
         else:
-            alpha = k / (k - 1) * (1.0 - item_var / total_var)
-            df1, df2 = n - 1, (n - 1) * (k - 1)
-            tail = 1.0 - confidence
-            row["alpha"] = float(alpha)
-            row["ci_low"] = float(1 - (1 - alpha) * stats.f.isf(tail / 2, df1, df2))
-            row["ci_high"] = float(1 - (1 - alpha) * stats.f.isf(1 - tail / 2, df1, df2))
+            row.update(alpha_with_feldt_ci(item_var, total_var, n, k, confidence))
     return pd.DataFrame([row], columns=_ALPHA_COLUMNS)
 
 

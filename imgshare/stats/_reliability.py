@@ -14,6 +14,19 @@ __all__ = ["cronbach_alpha"]
 _COLUMNS = ["k", "n", "n_incomplete", "alpha", "ci_low", "ci_high", "reason"]
 
 
+def alpha_with_feldt_ci(item_var: float, total_var: float, n: int, k: int, confidence: float) -> dict:
+    """Cronbach's alpha from the summed item variances and the total's variance, with Feldt's CI.
+
+    Shared by the raw-data and the count-based computations so that both print the same numbers.
+    """
+    alpha = k / (k - 1) * (1.0 - item_var / total_var)
+    df1, df2 = n - 1, (n - 1) * (k - 1)
+    tail = 1.0 - confidence
+    return {"alpha": float(alpha),
+            "ci_low": float(1 - (1 - alpha) * stats.f.isf(tail / 2, df1, df2)),
+            "ci_high": float(1 - (1 - alpha) * stats.f.isf(1 - tail / 2, df1, df2))}
+
+
 def cronbach_alpha(frame, *, confidence: float = 0.95) -> pd.DataFrame:
     """Cronbach's alpha of the items (columns) over complete cases, with Feldt's CI.
 
@@ -79,10 +92,5 @@ def cronbach_alpha(frame, *, confidence: float = 0.95) -> pd.DataFrame:
         if total_var == 0:
             row["reason"] = "total score is constant: alpha is undefined"
         else:
-            alpha = k / (k - 1) * (1.0 - item_var / total_var)
-            df1, df2 = n - 1, (n - 1) * (k - 1)
-            tail = 1.0 - confidence
-            row["alpha"] = float(alpha)
-            row["ci_low"] = float(1 - (1 - alpha) * stats.f.isf(tail / 2, df1, df2))
-            row["ci_high"] = float(1 - (1 - alpha) * stats.f.isf(1 - tail / 2, df1, df2))
+            row.update(alpha_with_feldt_ci(item_var, total_var, n, k, confidence))
     return pd.DataFrame([row], columns=_COLUMNS)
