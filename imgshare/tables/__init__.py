@@ -17,6 +17,8 @@ A codebook with ``study.data: synthetic`` makes every table carry a "Synthetic d
 
 from ._format import (
     DASH,
+    MINUS,
+    NumberStyle,
     fmt_count,
     fmt_estimate_ci,
     fmt_n_pct,
@@ -40,6 +42,8 @@ __all__ = [
     "TableError",
     "SYNTHETIC_NOTE",
     "DASH",
+    "MINUS",
+    "NumberStyle",
     "to_gt",
     "to_html",
     "to_typst",

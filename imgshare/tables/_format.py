@@ -1,12 +1,18 @@
 """Cell formatting: numbers to the text a journal prints. Presentation only, no statistics.
 
 Rounding is half away from zero on the number's shortest decimal form (so 2.675 prints as
-2.68, as a reader checking by hand expects), not Python's binary round-half-even.
+2.68, as a reader checking by hand expects), not Python's binary round-half-even. A negative
+number prints with a true minus sign (U+2212), in every format, as journals typeset it.
+
+:class:`NumberStyle` is the project's formatting policy (decimals of percentages and of
+statistics, the p-value threshold): tables, figure labels and the manuscript's prose all take
+their numbers from one instance, so a value prints alike wherever it appears.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -24,10 +30,14 @@ __all__ = [
     "fmt_range",
     "fmt_suppressed",
     "DASH",
+    "MINUS",
+    "NumberStyle",
 ]
 
 #: Printed where a value does not exist (a test not run, a range of one pair).
 DASH = "–"
+#: The minus sign of printed numbers (U+2212), never the hyphen-minus.
+MINUS = "\u2212"
 
 
 def is_missing(value: Any) -> bool:
@@ -45,8 +55,8 @@ def fmt_number(value: Any, decimals: int = 2) -> str:
 
     Examples
     --------
-    >>> fmt_number(2.675, 2), fmt_number(-0.0004, 3), fmt_number(float("nan"))
-    ('2.68', '0.000', '')
+    >>> fmt_number(2.675, 2), fmt_number(-0.0004, 3), fmt_number(-1.5, 1), fmt_number(float("nan"))
+    ('2.68', '0.000', '−1.5', '')
     """
     if is_missing(value):
         return ""
@@ -54,12 +64,12 @@ def fmt_number(value: Any, decimals: int = 2) -> str:
         raise TableError(f"decimals must be 0 or more, found {decimals}")
     number = _as_float(value)
     if math.isinf(number):
-        return "∞" if number > 0 else "-∞"
+        return "∞" if number > 0 else MINUS + "∞"
     quantum = Decimal(1).scaleb(-decimals)
     rounded = Decimal(repr(number)).quantize(quantum, rounding=ROUND_HALF_UP)
     if rounded == 0:
         rounded = abs(rounded)  # never print "-0.00"
-    return f"{rounded:.{decimals}f}"
+    return f"{rounded:.{decimals}f}".replace("-", MINUS)
 
 
 def fmt_count(n: Any, decimals: int = 1) -> str:
@@ -137,7 +147,7 @@ def fmt_estimate_ci(estimate: Any, low: Any, high: Any, decimals: int = 2) -> st
     >>> fmt_estimate_ci(0.2134, 0.1, 0.309)
     '0.21 (0.10 to 0.31)'
     >>> fmt_estimate_ci(-0.12, -0.3, 0.05)
-    '-0.12 (-0.30 to 0.05)'
+    '−0.12 (−0.30 to 0.05)'
     >>> fmt_estimate_ci(0.5, float("nan"), float("nan"))
     '0.50'
     """
@@ -173,6 +183,119 @@ def fmt_suppressed(threshold: int) -> str:
     if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 2:
         raise TableError(f"the small-cell threshold must be a whole number of 2 or more, found {threshold!r}")
     return f"<{threshold}"
+
+
+@dataclass(frozen=True)
+class NumberStyle:
+    """How a project prints numbers: one policy for tables, figure labels and prose.
+
+    Parameters
+    ----------
+    percent_decimals : int
+        Decimal places of percentages (the study prints two: "86 (30.50%)").
+    statistic_decimals : int
+        Decimal places of effect sizes, correlations, alpha and test statistics other than U.
+    p_decimals : int
+        Decimal places of p-values at or above ``p_threshold``.
+    p_threshold : float
+        p-values below it print as "<threshold" ("p < 0.001").
+
+    Notes
+    -----
+    Every number is rounded half away from zero (see :func:`fmt_number`) and a negative number
+    prints with a true minus sign. Correlations, alpha and p keep their leading zero ("0.70"),
+    as BMJ journals print them. Mann-Whitney U prints as a whole number when it is one and
+    with one decimal when ties make it a half ("10085", "120.5").
+
+    Examples
+    --------
+    >>> style = NumberStyle(percent_decimals=2)
+    >>> style.n_pct(86, 282), style.pct_n(86, 282), style.p(0.0342), style.p(0.00002)
+    ('86 (30.50%)', '30.50%, n=86', 'p = 0.034', 'p < 0.001')
+    >>> style.statistic(-0.1234), style.u(10085.0), style.u(120.5)
+    ('−0.12', '10085', '120.5')
+    """
+
+    percent_decimals: int = 1
+    statistic_decimals: int = 2
+    p_decimals: int = 3
+    p_threshold: float = 0.001
+
+    #: The keys a project may set (``imgshare: {numbers: {...}}`` in ``_quarto.yml``).
+    KEYS = {"percent-decimals": "percent_decimals", "statistic-decimals": "statistic_decimals",
+            "p-decimals": "p_decimals", "p-threshold": "p_threshold"}
+
+    def __post_init__(self):
+        for name in ("percent_decimals", "statistic_decimals", "p_decimals"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 6:
+                raise TableError(f"{name.replace('_', '-')} must be a whole number from 0 to 6, found {value!r}")
+        if isinstance(self.p_threshold, bool) or not isinstance(self.p_threshold, (int, float)) \
+                or not 0 < self.p_threshold < 1:
+            raise TableError(f"p-threshold must be a number between 0 and 1, found {self.p_threshold!r}")
+
+    @classmethod
+    def from_config(cls, config: Any, where: str = "numbers") -> NumberStyle:
+        """A style from a mapping of the :attr:`KEYS` (e.g. a project's ``imgshare.numbers``)."""
+        if config is None:
+            return cls()
+        if not isinstance(config, dict):
+            raise TableError(f"{where} must be a mapping of {', '.join(cls.KEYS)}, found {config!r}")
+        unknown = sorted(set(config) - set(cls.KEYS))
+        if unknown:
+            raise TableError(f"{where}.{unknown[0]}: unknown key; expected one of {', '.join(cls.KEYS)}")
+        return cls(**{cls.KEYS[k]: v for k, v in config.items()})
+
+    def count(self, n: Any) -> str:
+        """A count with thousands separators ("1,234"); fractional (weighted) counts to one decimal."""
+        if is_missing(n):
+            return ""
+        number = _as_float(n)
+        return f"{int(number):,}" if number.is_integer() else fmt_number(number, 1)
+
+    def percent(self, value: Any) -> str:
+        """A percentage (0-100) with the project's decimals and a % sign; "" when missing."""
+        text = fmt_number(value, self.percent_decimals)
+        return f"{text}%" if text else ""
+
+    def n_pct(self, n: Any, total: Any) -> str:
+        """``"n (x%)"`` of a total (the percentage left out when the total is zero)."""
+        count = self.count(n)
+        if not count or is_missing(total) or not _as_float(total):
+            return count
+        return f"{count} ({self.percent(100.0 * _as_float(n) / _as_float(total))})"
+
+    def pct_n(self, n: Any, total: Any) -> str:
+        """``"x%, n=k"``, for use inside parentheses."""
+        if is_missing(total) or not _as_float(total):
+            return f"n={self.count(n)}"
+        return f"{self.percent(100.0 * _as_float(n) / _as_float(total))}, n={self.count(n)}"
+
+    def p_cell(self, p: Any) -> str:
+        """A p-value as a table prints it: ``"<0.001"`` or ``"0.034"``."""
+        return fmt_p(p, self.p_decimals, self.p_threshold)
+
+    def p(self, p: Any) -> str:
+        """A p-value as prose prints it: ``"p < 0.001"`` or ``"p = 0.034"``."""
+        text = self.p_cell(p)
+        if not text:
+            return "p not computed"
+        return f"p < {text[1:]}" if text.startswith("<") else f"p = {text}"
+
+    def statistic(self, value: Any, decimals: int | None = None) -> str:
+        """An effect size, correlation, alpha or H statistic."""
+        return fmt_number(value, self.statistic_decimals if decimals is None else decimals)
+
+    def estimate_ci(self, estimate: Any, low: Any, high: Any) -> str:
+        """``"0.21 (0.10 to 0.31)"``."""
+        return fmt_estimate_ci(estimate, low, high, self.statistic_decimals)
+
+    def u(self, value: Any) -> str:
+        """Mann-Whitney U: whole when it is whole, else one decimal (ties give halves)."""
+        if is_missing(value):
+            return ""
+        number = _as_float(value)
+        return fmt_number(number, 0 if number.is_integer() else 1)
 
 
 def _as_float(value: Any) -> float:

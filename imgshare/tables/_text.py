@@ -15,29 +15,23 @@ from __future__ import annotations
 import csv
 import io
 
+from .. import escape
 from ..io import neutralise_formula
 from ._layout import plan_columns
 from ._spec import TableSpec
 
 __all__ = ["to_markdown", "to_csv", "markdown_escape", "neutralise_formula"]
 
-# ASCII punctuation that is inert in pandoc inline Markdown; everything else gets a backslash.
-_MD_SAFE = set(",;?/")  # "%" starts a title block at the top of a document
-_MD_SPECIAL = {chr(c) for c in range(33, 127) if not chr(c).isalnum()} - _MD_SAFE
-
 
 def markdown_escape(text: str) -> str:
-    """``text`` as literal pandoc Markdown inline text (one line).
+    """``text`` as literal pandoc Markdown inline text (one line): :func:`imgshare.escape.markdown`.
 
     Examples
     --------
     >>> markdown_escape("a*b* $x$ | <i>")
     'a\\\\*b\\\\* \\\\$x\\\\$ \\\\| \\\\<i\\\\>'
     """
-    out = []
-    for ch in " ".join(str(text).split()):
-        out.append("\\" + ch if ch in _MD_SPECIAL else ch)
-    return "".join(out)
+    return escape.markdown(text)
 
 
 def _with_mark(text: str, marks: str) -> str:

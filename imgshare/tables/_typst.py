@@ -7,6 +7,7 @@ cannot run code, start maths or create references.
 
 from __future__ import annotations
 
+from .. import escape
 from ._layout import plan_columns
 from ._spec import TableSpec
 
@@ -17,46 +18,9 @@ TOPRULE = "0.08em"
 MIDRULE = "0.05em"
 CMIDRULE = "0.03em"
 
-_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
-# Characters with a meaning in Typst markup; a backslash makes each literal.
-_MARKUP_SPECIAL = set("\\#$*_@<>[]`~/'\"=-+.:;,!?()%{}&|^")
-
-
-def typst_string(text: str) -> str:
-    """``text`` as a Typst string literal, safe to place in code mode.
-
-    Examples
-    --------
-    >>> typst_string('say "hi" #set')
-    '"say \\\\"hi\\\\" #set"'
-    """
-    out = []
-    for ch in str(text):
-        if ch in _ESCAPES:
-            out.append(_ESCAPES[ch])
-        elif ch == "\u00a0":
-            out.append("\\u{a0}")
-        elif ord(ch) < 32 or ord(ch) == 127:
-            out.append(f"\\u{{{ord(ch):x}}}")
-        else:
-            out.append(ch)
-    return '"' + "".join(out) + '"'
-
-
-def typst_escape(text: str) -> str:
-    """``text`` escaped for Typst *markup* (inside ``[...]``): each special character gets a backslash.
-
-    For templates that splice free text into markup; this module itself uses :func:`typst_string`.
-
-    Examples
-    --------
-    >>> typst_escape("#set $x$")
-    '\\\\#set \\\\$x\\\\$'
-    """
-    out = []
-    for ch in " ".join(str(text).split()):
-        out.append("\\" + ch if ch in _MARKUP_SPECIAL else ch)
-    return "".join(out)
+#: Typst string literals and markup escapes: the one implementation is in :mod:`imgshare.escape`.
+typst_string = escape.typst_string
+typst_escape = escape.typst_markup
 
 
 def _content(text: str, marks: str = "", nowrap: bool = False) -> str:

@@ -43,7 +43,7 @@ def test_comparison_summary_names_the_higher_group_with_statistic_p_and_effect()
     text = comparison_summary(tests, GROUPS, CB)
     svm, dept = text.split("\n\n")
     assert svm.startswith("**Staff vs managers.** Managers had higher mean ranks than staff for autonomy "
-                          "(U = 120.5; p < 0.001; r = -0.31, 95% CI -0.45 to -0.12).")
+                          "(U = 120.5; p < 0.001; r = \u22120.31, 95% CI \u22120.45 to \u22120.12).")
     assert "For burnout, no difference reached p < 0.05 (p = 0.410)." in svm
     assert ("Autonomy differed between the groups (H = 9.88; df = 2; p = 0.012; ε² = 0.08, 95% CI 0.01 to 0.20), "
             "with the highest mean rank among respondents answering “Estates”.") in dept

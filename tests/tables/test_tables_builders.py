@@ -218,7 +218,7 @@ def test_mann_whitney_comparison_table(mw_tests, codebook):
     assert knowledge[["outcome", "group_0", "statistic", "dof", "p", "effect", "higher"]].tolist() == [
         "Contribution to knowledge and understanding", "209.1", "15234.5", "–", "0.021", "0.11 (0.02 to 0.21)",
         "Patients"]
-    assert cells.iloc[1]["p"] == "<0.001" and cells.iloc[1]["effect"] == "-0.31 (-0.40 to -0.22)"
+    assert cells.iloc[1]["p"] == "<0.001" and cells.iloc[1]["effect"] == "\u22120.31 (\u22120.40 to \u22120.22)"
     untested = cells.iloc[2]
     assert untested[["statistic", "p", "effect"]].tolist() == ["–", "–", "–"]
     assert spec.column_label("effect") == "r (95% CI)"

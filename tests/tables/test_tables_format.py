@@ -52,7 +52,7 @@ def test_n_pct_without_percentage_prints_the_count_only():
 def test_number_rounds_half_away_from_zero_on_the_printed_value():
     assert fmt_number(2.675, 2) == "2.68"   # binary round() gives 2.67
     assert fmt_number(0.125, 2) == "0.13"
-    assert fmt_number(-0.125, 2) == "-0.13"
+    assert fmt_number(-0.125, 2) == "\u22120.13"  # a true minus sign
     assert fmt_number(38.25, 1) == "38.3"
 
 
@@ -63,7 +63,7 @@ def test_number_never_prints_negative_zero():
 
 @given(st.floats(min_value=-1e6, max_value=1e6, allow_nan=False), st.integers(min_value=0, max_value=4))
 def test_number_is_within_half_a_unit_of_the_value(x, decimals):
-    text = fmt_number(x, decimals)
+    text = fmt_number(x, decimals).replace("\u2212", "-")
     assert len(text.split(".")[1]) == decimals if decimals else "." not in text
     assert abs(Decimal(text) - Decimal(repr(x))) <= Decimal(5).scaleb(-decimals - 1)
 
@@ -92,7 +92,7 @@ def test_p_outside_zero_to_one_is_refused(bad):
 
 def test_estimate_with_interval_uses_to_between_bounds():
     assert fmt_estimate_ci(0.2134, 0.1, 0.309) == "0.21 (0.10 to 0.31)"
-    assert fmt_estimate_ci(-0.12, -0.3, 0.05) == "-0.12 (-0.30 to 0.05)"
+    assert fmt_estimate_ci(-0.12, -0.3, 0.05) == "\u22120.12 (\u22120.30 to 0.05)"
     assert fmt_estimate_ci(0.5, float("nan"), 0.7) == "0.50"
     assert fmt_estimate_ci(float("nan"), 0.1, 0.2) == ""
 
