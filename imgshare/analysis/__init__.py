@@ -6,8 +6,11 @@ rounds, formats or plots. :func:`analyse` runs everything the codebook asks for 
 ``docs/results-schema.md``); :func:`methods_paragraph` describes what was run.
 
 Each column is read and encoded once per call (small integer codes) and every statistic is
-computed from count tables, so the cost per respondent is a few passes over those codes
-(``_encoded.py``, ``_coded.py``, ``_themecodes.py``).
+computed from count tables, so the cost per respondent is a few passes over those codes:
+``_column_encoding.py`` (one column as integer codes; the blockwise counting kernels),
+``_coded_cohort.py`` (one run's encoded columns and memoised count tables) and
+``_theme_patterns.py`` (a theme's items counted by answer pattern: scores, item pairs,
+complete cases).
 """
 
 from ._agreement import domain_agreement, item_agreement, item_level_counts

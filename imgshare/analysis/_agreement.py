@@ -7,9 +7,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._coded import CodedCohort
+from ._coded_cohort import CodedCohort
 from ._common import domain_of
-from ._encoded import Coded
+from ._column_encoding import Coded
 
 __all__ = ["item_level_counts", "item_agreement", "domain_agreement"]
 

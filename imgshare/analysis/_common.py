@@ -2,7 +2,7 @@
 
 Nothing here computes a statistic; these helpers locate questionnaires, their responses and
 survey weights, and raise :class:`AnalysisError` for a request the codebook cannot satisfy.
-Columns are read and encoded by :class:`~imgshare.analysis._coded.CodedCohort`.
+Columns are read and encoded by :class:`~imgshare.analysis._coded_cohort.CodedCohort`.
 """
 
 from __future__ import annotations

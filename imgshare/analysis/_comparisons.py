@@ -10,7 +10,7 @@ import pandas as pd
 
 from ..codebook import Comparison
 from ..stats import P_ADJUST_METHODS, LevelCounts, adjust_pvalues, dunn, kruskal_wallis, level_median, mann_whitney
-from ._coded import CodedCohort
+from ._coded_cohort import CodedCohort
 from ._common import AnalysisError
 from ._groups import Group, Outcome, item_outcome, members, outcome_items, theme_outcome
 from ._scores import DEFAULT_MIN_ANSWERED

@@ -9,9 +9,9 @@ import pandas as pd
 
 from ..codebook import Level
 from ..stats import largest_remainder, wilson_ci
-from ._coded import CodedCohort
+from ._coded_cohort import CodedCohort
 from ._common import AnalysisError, questionnaire_of
-from ._encoded import count_keys
+from ._column_encoding import count_keys
 
 __all__ = ["categorical_table", "descriptive_tables", "rounded_percentages"]
 

@@ -8,8 +8,8 @@ from typing import Any
 import numpy as np
 
 from ..codebook import Comparison
-from ._coded import CodedCohort
-from ._themecodes import item_table, theme_codes
+from ._coded_cohort import CodedCohort
+from ._theme_patterns import item_table, theme_codes
 
 # Sums of whole numbers below this are exact in float64, so a mean from counts equals numpy's.
 _EXACT = 2.0**53

@@ -14,7 +14,7 @@ import pandas as pd
 from ..codebook import Codebook
 from ..io import sha256_file
 from ._agreement import _item_agreement, _item_level_counts, domain_agreement
-from ._coded import CodedCohort
+from ._coded_cohort import CodedCohort
 from ._comparisons import N_BOOT, POSTHOC_ALPHA, _compare_groups, _item_comparisons
 from ._descriptives import _descriptive_tables
 from ._scores import DEFAULT_MIN_ANSWERED, theme_score_summary

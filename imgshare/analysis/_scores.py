@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 
 from ..stats import LevelCounts, level_median, level_quantile
-from ._coded import CodedCohort
+from ._coded_cohort import CodedCohort
 from ._common import AnalysisError
-from ._themecodes import row_scores, theme_codes
+from ._theme_patterns import row_scores, theme_codes
 
 __all__ = ["theme_scores", "summarise_scores", "DEFAULT_MIN_ANSWERED"]
 

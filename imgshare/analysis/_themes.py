@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 
 from ..stats import cronbach_alpha_from_patterns, spearman_from_tables
-from ._coded import CodedCohort
+from ._coded_cohort import CodedCohort
 from ._scores import DEFAULT_MIN_ANSWERED
-from ._themecodes import theme_codes
+from ._theme_patterns import theme_codes
 
 __all__ = ["theme_correlations", "theme_correlation_summary", "theme_reliability", "CORRELATION_ALPHA"]
 

@@ -16,6 +16,9 @@ import pandas as pd
 
 from ..codebook import Scale
 
+__all__ = ["BLOCK", "Coded", "code_dtype", "count_keys", "encode_series", "encode_values", "mixed_radix",
+           "reverse_keyed", "values_of"]
+
 # Rows per block of the counting passes: the key buffer and the codes stay in cache.
 BLOCK = 1 << 16
 # Integer answers spanning at most this many values are encoded by offset (no hashing).

@@ -16,7 +16,9 @@ import pandas as pd
 
 from ..codebook import Comparison, Questionnaire
 from ._common import AnalysisError, questionnaire_of, responses_of, weights_of
-from ._encoded import Coded, count_keys, encode_series, mixed_radix, reverse_keyed
+from ._column_encoding import Coded, count_keys, encode_series, mixed_radix, reverse_keyed
+
+__all__ = ["CodedCohort"]
 
 # Grouping variables of one questionnaire are counted together while their joint levels fit here.
 _MAX_STRATA = 1 << 10

@@ -1,4 +1,4 @@
-"""A theme's items counted together: theme scores, item pairs and complete cases from one pass.
+"""A theme's items counted together by answer pattern: scores, item pairs and complete cases from one pass.
 
 Theme scores are not discrete in general (the mean of the answered items) but take few distinct
 values. When the theme's items have few joint answer patterns ("cells": every combination of
@@ -16,8 +16,11 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
-from ._coded import CodedCohort
-from ._encoded import BLOCK, Coded, code_dtype, count_keys, encode_values, mixed_radix, values_of
+from ._coded_cohort import CodedCohort
+from ._column_encoding import BLOCK, Coded, code_dtype, count_keys, encode_values, mixed_radix, values_of
+
+__all__ = ["ThemeCodes", "answer_patterns", "item_table", "required_answers", "row_scores", "score_items",
+           "theme_codes"]
 
 # Themes with at most this many answer patterns are counted by pattern.
 _MAX_CELLS = 1 << 16
