@@ -7,7 +7,7 @@ data (GRIM-style: can a count out of the printed denominator print as the printe
 :func:`audit_tables` prepares both for the report.
 """
 
-from ._check import CHECK_COLUMNS, VERDICTS, check, exit_status, reproduced, run_check, summary_line
+from ._check import CHECK_COLUMNS, VERDICTS, check, exit_status, reproduced, summary_line
 from ._consistency import FINDING_COLUMNS, consistency
 from ._published import (
     Document,
@@ -21,6 +21,7 @@ from ._published import (
 from ._render import render, to_json, to_markdown, to_text
 from ._report import AuditTables, audit_tables
 from ._resolve import resolve, unresolved
+from ._run_check import run_check
 
 __all__ = [
     "AuditTables",

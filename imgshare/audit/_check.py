@@ -4,27 +4,20 @@ from __future__ import annotations
 
 import math
 from decimal import ROUND_CEILING
-from pathlib import Path
 
 import pandas as pd
 
-from ..errors import ImgshareError
 from ._compute import Context, compute
 from ._numbers import BOTH, ROUNDED, TRUNCATED, fit, rounded, to_decimal, truncated, unit
-from ._published import COUNT_KINDS, Published, PublishedValue, load_published
+from ._published import COUNT_KINDS, Published, PublishedValue
 from ._resolve import resolve
 
-__all__ = ["check", "exit_status", "run_check", "reproduced", "summary_line", "CHECK_COLUMNS", "VERDICTS"]
+__all__ = ["check", "exit_status", "reproduced", "summary_line", "CHECK_COLUMNS", "VERDICTS"]
 
 MATCH, MATCH_TRUNCATED, MISMATCH, NOT_COMPUTABLE = "match", "match (truncated)", "mismatch", "not computable"
 VERDICTS = (MATCH, MATCH_TRUNCATED, MISMATCH, NOT_COMPUTABLE)
 CHECK_COLUMNS = ["id", "source", "source_kind", "document", "kind", "printed", "published", "decimals",
                  "percent_sign", "computed", "verdict", "expected", "note"]
-FORMATS = ("text", "json", "md")
-
-
-class CheckFormatError(ImgshareError):
-    """An unknown output format was asked for."""
 
 
 def _prints(x: float, decimals: int) -> str:
@@ -135,31 +128,3 @@ def exit_status(check_frame: pd.DataFrame) -> int:
     """
     unexpected = (check_frame["verdict"] == MISMATCH) & ~check_frame["expected"].astype(bool)
     return int(bool(unexpected.any()))
-
-
-def run_check(codebook, data_dir=None, published_path=None, fmt: str = "text") -> tuple[str, int]:
-    """Load cohort and published values, check, render: returns ``(text, exit status)``.
-
-    Parameters
-    ----------
-    codebook : Codebook or path
-        The study's codebook (a path is loaded with :func:`imgshare.codebook.load_codebook`).
-    data_dir : path, optional
-        Where the data files are (default: next to the codebook).
-    published_path : path, optional
-        The published-values file (default: ``published.yml`` next to the codebook).
-    fmt : {'text', 'json', 'md'}
-        Output format.
-    """
-    from ..codebook import Codebook, load_codebook
-    from ..cohort import build_cohort
-    from ._render import render
-
-    if fmt not in FORMATS:
-        raise CheckFormatError(f"unknown format '{fmt}' (expected one of: {', '.join(FORMATS)})")
-    if not isinstance(codebook, Codebook):
-        codebook = load_codebook(codebook)
-    path = Path(published_path) if published_path is not None else codebook.base_dir / "published.yml"
-    published = load_published(path)
-    frame = check(build_cohort(codebook, data_dir), published)
-    return render(frame, fmt), exit_status(frame)
