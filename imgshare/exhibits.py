@@ -64,18 +64,22 @@ def guarded_flow(flow: pd.DataFrame, min_cell: int) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def table_exhibits(results: Any, *, min_cell: int = 0) -> dict[str, Exhibit]:
+def table_exhibits(results: Any, *, min_cell: int = 0, numbers: Any = None) -> dict[str, Exhibit]:
     """Tables: participant flow, each categorical variable, each questionnaire's items (per scale),
-    item agreement, theme correlations, reliability and one table per comparison."""
+    item agreement, theme correlations, reliability and one table per comparison, with the
+    project's :class:`~imgshare.tables.NumberStyle` (``numbers``; default style when None)."""
     from . import tables as T
 
+    style = numbers if numbers is not None else T.NumberStyle()
+    pct, stat = style.percent_decimals, style.statistic_decimals
     cb: Codebook = results.codebook
     out: dict[str, Exhibit] = {}
 
     def add(spec, caption):
         out[spec.label] = Exhibit(spec.label, "table", caption, spec)
 
-    add(T.tbl_participant_flow(guarded_flow(results.flow, min_cell), cb), "Responses received, excluded and analysed")
+    add(T.tbl_participant_flow(guarded_flow(results.flow, min_cell), cb, decimals=pct),
+        "Responses received, excluded and analysed")
     desc = results.descriptives
     for qid, q in cb.questionnaires.items():
         for vid, var in q.variables.items():
@@ -85,7 +89,7 @@ def table_exhibits(results: Any, *, min_cell: int = 0) -> dict[str, Exhibit]:
             frame = _suppressed(frame, "n", [], min_cell)
             title = f"{q.label}: {var.question}"
             add(T.tbl_categorical(frame, vid, cb, slug("tbl", qid, vid), questionnaire=qid, title=title,
-                                  min_cell=min_cell or None), title)
+                                  decimals=pct, min_cell=min_cell or None), title)
         levels = results.item_levels[results.item_levels["questionnaire"] == qid]
         levels = _suppressed(levels.reset_index(drop=True), "n", ["item"], min_cell)
         scales = list(dict.fromkeys(cb.items[i].scale for i in q.items))
@@ -94,20 +98,20 @@ def table_exhibits(results: Any, *, min_cell: int = 0) -> dict[str, Exhibit]:
             label = slug("tbl", qid, "items", sid if len(scales) > 1 else "")
             title = f"{q.label}: answers to each statement" + (f" ({cb.scales[sid].label})" if len(scales) > 1 else "")
             add(T.tbl_likert_item(levels, cb, label, questionnaire=qid, items=items, title=title,
-                                  min_cell=min_cell or None), title)
-    add(T.tbl_item_agreement(results.item_agreement, cb), "Agreement with each statement")
+                                  decimals=pct, min_cell=min_cell or None), title)
+    add(T.tbl_item_agreement(results.item_agreement, cb, decimals=pct), "Agreement with each statement")
     if not results.theme_correlation_summary.empty:
-        add(T.tbl_theme_correlations(results.theme_correlation_summary, cb),
+        add(T.tbl_theme_correlations(results.theme_correlation_summary, cb, decimals=stat),
             "Spearman correlation between the items of each theme")
     if not results.reliability.empty:
-        add(T.tbl_reliability(results.reliability, cb), "Internal consistency of each theme")
+        add(T.tbl_reliability(results.reliability, cb, decimals=stat), "Internal consistency of each theme")
     p_adjust = results.settings.get("p_adjust") if hasattr(results, "settings") else None
     for cid, comp in cb.comparisons.items():
         tests = results.comparisons[results.comparisons["comparison"] == cid]
         if tests.empty:
             continue
         add(T.tbl_comparisons(results.comparisons, results.comparison_groups, cb, slug("tbl", "compare", cid),
-                              comparison=cid, p_adjust=p_adjust), comp.label)
+                              comparison=cid, p_adjust=p_adjust, decimals=stat), comp.label)
     return out
 
 
@@ -121,10 +125,14 @@ def _n_items_height(n: int, per_item: float = 8.5, base: float = 32.0) -> float:
     return base + per_item * n
 
 
-def figure_exhibits(results: Any, *, min_cell: int = 0) -> dict[str, Exhibit]:
+def figure_exhibits(results: Any, *, min_cell: int = 0, numbers: Any = None) -> dict[str, Exhibit]:
     """Figures: a diverging chart per questionnaire and domain, a paired chart per between-
-    questionnaire comparison and domain, mean agreement per domain, and the participant flow."""
+    questionnaire comparison and domain, mean agreement per domain, and the participant flow.
+    Percentages printed on the mean-agreement bars follow ``numbers`` (the project's style)."""
     from . import figures as F
+    from .tables import NumberStyle
+
+    style = numbers if numbers is not None else NumberStyle()
 
     cb: Codebook = results.codebook
     out: dict[str, Exhibit] = {}
@@ -159,7 +167,7 @@ def figure_exhibits(results: Any, *, min_cell: int = 0) -> dict[str, Exhibit]:
         label = "fig-domain-agreement"
         names = ", ".join(d.label.lower() for d in cb.domains.values())
         out[label] = Exhibit(label, "figure", f"Mean agreement with {names}, by questionnaire",
-                             F.domain_agreement_plot(results.domain_agreement, cb),
+                             F.domain_agreement_plot(results.domain_agreement, cb, digits=style.percent_decimals),
                              f"Bar chart of the mean percentage agreeing with the statements on {names}, "
                              "one bar per questionnaire, values printed on the bars.", DOUBLE_COLUMN_MM, 80.0)
     out["fig-participant-flow"] = Exhibit(
@@ -170,6 +178,7 @@ def figure_exhibits(results: Any, *, min_cell: int = 0) -> dict[str, Exhibit]:
     return out
 
 
-def build_exhibits(results: Any, *, min_cell: int = 0) -> Mapping[str, Exhibit]:
-    """All tables, then all figures, by label."""
-    return {**table_exhibits(results, min_cell=min_cell), **figure_exhibits(results, min_cell=min_cell)}
+def build_exhibits(results: Any, *, min_cell: int = 0, numbers: Any = None) -> Mapping[str, Exhibit]:
+    """All tables, then all figures, by label (``numbers``: the project's NumberStyle)."""
+    return {**table_exhibits(results, min_cell=min_cell, numbers=numbers),
+            **figure_exhibits(results, min_cell=min_cell, numbers=numbers)}

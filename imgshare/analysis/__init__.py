@@ -3,7 +3,8 @@
 Every function takes the cohort (and plain parameters) and returns new frames; nothing here
 rounds, formats or plots. :func:`analyse` runs everything the codebook asks for and
 :func:`results_to_json` / :func:`write_results` serialise the result (schema:
-``docs/results-schema.md``); :func:`methods_paragraph` describes what was run.
+``docs/results-schema.md``); the manuscript's methods text is written from them by
+:mod:`imgshare.report`.
 
 Each column is read and encoded once per call (small integer codes) and every statistic is
 computed from count tables, so the cost per respondent is a few passes over those codes:
@@ -17,7 +18,6 @@ from ._agreement import domain_agreement, item_agreement, item_level_counts
 from ._common import AnalysisError
 from ._comparisons import GroupComparisons, compare_groups, item_comparisons
 from ._descriptives import categorical_table, descriptive_tables, rounded_percentages
-from ._methods import methods_paragraph
 from ._results import FRAME_NAMES, Results, analyse
 from ._scores import DEFAULT_MIN_ANSWERED, theme_scores
 from ._serialize import SCHEMA, results_to_json, write_results
@@ -39,7 +39,6 @@ __all__ = [
     "item_agreement",
     "item_comparisons",
     "item_level_counts",
-    "methods_paragraph",
     "results_to_json",
     "rounded_percentages",
     "theme_correlation_summary",

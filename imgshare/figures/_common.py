@@ -86,26 +86,31 @@ def n_suffix(n: float) -> str:
 
 
 def format_pct(value: float, digits: int) -> str:
+    """A percentage label, rounded as the tables and the prose round it (half away from zero)."""
+    from ..tables import fmt_number
+
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
-    return f"{value:.{digits}f}%"
+    return f"{fmt_number(value, digits)}%"
 
 
 def format_p(p: float) -> str:
-    """APA/BMJ style: three decimals, and ``p < 0.001`` below that."""
+    """APA/BMJ style: three decimals, and ``p < 0.001`` below that (as the tables print p)."""
+    from ..tables import NumberStyle
+
     if p is None or (isinstance(p, float) and math.isnan(p)):
         return "p = –"
-    if p < 0.001:
-        return "p < 0.001"
-    return f"p = {p:.3f}"
+    return NumberStyle().p(p)
 
 
 def format_signed(value: float, digits: int = 2) -> str:
     """A signed statistic with a typographic minus sign, as journals print it."""
+    from ..tables import fmt_number
+
     value = float(value)
     if math.isnan(value):
         return "–"
-    return f"{value:.{digits}f}".replace("-", "\u2212")
+    return fmt_number(value, digits)
 
 
 def default_caption(codebook: Codebook, caption: str | None) -> str | None:

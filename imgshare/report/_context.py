@@ -11,12 +11,11 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from ._errors import ReportError
 
 __all__ = ["ReportContext", "context", "ENV_DATA_DIR", "ENV_CODEBOOK", "ENV_PROJECT_DIR", "ENV_MIN_CELL",
-           "DEFAULT_CODEBOOK", "PUBLISHED_FILE", "project_codebook", "synthetic_notice", "parse_min_cell"]
+           "DEFAULT_CODEBOOK", "PUBLISHED_FILE", "project_codebook", "parse_min_cell"]
 
 ENV_DATA_DIR = "IMGSHARE_DATA_DIR"
 ENV_CODEBOOK = "IMGSHARE_CODEBOOK"
@@ -128,22 +127,3 @@ def context(env: Mapping[str, str] | None = None, cwd: Path | None = None) -> Re
             raise ReportError(f"data folder not found: {data_dir}")
     return ReportContext(project, codebook, data_dir, parse_min_cell(env.get(ENV_MIN_CELL)))
 
-
-def synthetic_notice(codebook: Any) -> str:
-    """A warning callout (Markdown) when the codebook declares synthetic data, else ``""``.
-
-    Examples
-    --------
-    >>> from types import SimpleNamespace as NS
-    >>> synthetic_notice(NS(study=NS(synthetic=False, data_note="")))
-    ''
-    """
-    study = codebook.study
-    if not study.synthetic:
-        return ""
-    note = f" {study.data_note}" if study.data_note else ""
-    return (
-        '::: {.callout-warning title="Synthetic data"}\n'
-        "Every number, table and figure in this document is computed from a **synthetic cohort**, "
-        f"not from the study's participants.{note}\n:::\n"
-    )

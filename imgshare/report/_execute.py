@@ -104,8 +104,17 @@ class _Runner:
         base = self.cell.label or f"cell-{self.cell.index + 1}"
         return base if self.n_figures == 1 else f"{base}-{self.n_figures}"
 
-    def display(self, obj: Any) -> None:
+    def display(self, *objs: Any) -> None:
+        for obj in objs:
+            self._display_one(obj)
+
+    def _display_one(self, obj: Any) -> None:
         if obj is None:
+            return
+        parts = getattr(obj, "_imgshare_parts_", None)
+        if callable(parts):  # several outputs of one call, shown in order
+            for part in parts():
+                self._display_one(part)
             return
         self.take_stdout()
         opts = self.cell.options
@@ -221,9 +230,14 @@ def _eval_inline(expr: str, origin, namespace: dict) -> str:
         msg = str(exc).splitlines()[0] if str(exc) else ""
         raise origin.error(f"inline expression `{expr}` raised {type(exc).__name__}" + (f": {msg}" if msg else ""),
                            "".join(traceback.format_exception(exc))) from None
+    # Quarto's rule for Jupyter inline values: a text/markdown representation is Markdown,
+    # anything else (a str, a number) is literal text, so codebook and data text never
+    # becomes markup by way of an inline expression.
     if callable(getattr(value, "_repr_markdown_", None)):
         return str(value._repr_markdown_()).strip()
-    return str(value)
+    from .. import escape
+
+    return escape.markdown(value)
 
 
 def execute_document(doc: Document, fig_dir: Path, env: Mapping[str, str] | None = None) -> Execution:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ._formats import MultiFormat, multiformat_markdown
-from ._prose import md_escape
+from ..escape import markdown as md_escape
 
 __all__ = ["show", "bare_table", "table_formats", "draw_figure", "labelled", "LabelledTable", "LabelledFigure",
            "PRINT_WIDTH_MM"]

@@ -17,7 +17,7 @@ import yaml
 
 from ._context import DEFAULT_CODEBOOK, project_codebook
 from ._errors import ReportError
-from ._prose import md_escape
+from ..escape import markdown as md_escape
 
 __all__ = ["GENERIC_PROJECT", "ProjectChoice", "choose_project", "instantiate_generic", "same_file"]
 

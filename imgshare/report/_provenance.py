@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from importlib import metadata
 from typing import Any
 
-from ._prose import md_escape
+from ..escape import markdown as md_escape
 
 __all__ = ["provenance_markdown", "report_software", "build_date"]
 

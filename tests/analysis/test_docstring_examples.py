@@ -7,7 +7,7 @@ import importlib
 
 import pytest
 
-MODULES = ["_agreement", "_comparisons", "_descriptives", "_methods", "_results", "_scores", "_serialize", "_themes"]
+MODULES = ["_agreement", "_comparisons", "_descriptives", "_results", "_scores", "_serialize", "_themes"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -10,7 +10,8 @@ import pytest
 from scipy import stats
 
 from analysis.analysis_helpers import expert_frame, make_codebook, make_cohort, patient_frame
-from imgshare.analysis import FRAME_NAMES, analyse, methods_paragraph, results_to_json, write_results
+from imgshare.report._methods_text import methods_markdown as methods_paragraph
+from imgshare.analysis import FRAME_NAMES, analyse, results_to_json, write_results
 from imgshare.codebook import load_codebook
 from imgshare.cohort import build_cohort
 
@@ -129,7 +130,7 @@ def test_methods_paragraph_describes_what_ran(second_results):
     assert f"Mann-Whitney U test ({n_mw} tests)" in text
     assert f"Kruskal-Wallis H test ({n_kw} tests" in text
     assert "Holm" in text and f"adjusted over all {n_mw + n_kw} tests" in text
-    assert "reverse-scoring 2 items (W3, W6)" in text
+    assert "reverse-scoring 2 items (“Others control my work” and “Energy left”)" in text
     assert "at least 50% of the theme's items" in text
     assert "Staff by department" in text  # labels come from the codebook
     for key, version in second_results.provenance["software"].items():
@@ -144,7 +145,7 @@ def test_methods_paragraph_omits_what_did_not_run(cohort):
     text = methods_paragraph(analyse(real))
     assert "Kruskal-Wallis" not in text and "Dunn" not in text and "adjusted over" not in text
     assert "synthetic" not in text
-    assert "weighted" in text and "Experts (weight column `w`)" in text
+    assert "weighted" in text and "Experts (weight column w)" in text
 
 
 def test_input_data_not_modified(cohort):

@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from imgshare.analysis import analyse, categorical_table, domain_agreement, methods_paragraph
+from imgshare.report._methods_text import methods_markdown as methods_paragraph
+from imgshare.analysis import analyse, categorical_table, domain_agreement
 from imgshare.codebook import load_codebook
 from imgshare.cohort import build_cohort
 

@@ -8,7 +8,8 @@ from types import SimpleNamespace as NS
 import pandas as pd
 from report.reportdocs import HOSTILE, docx_xml, pdf_text
 
-from imgshare.report import md_escape, quotes
+from imgshare.escape import markdown as md_escape
+from imgshare.report import Study
 
 
 class _Elements(HTMLParser):
@@ -55,12 +56,17 @@ def test_markdown_escape_leaves_no_markup_character_unescaped():
 def test_quotes_take_answers_in_respondent_order_and_label_synthetic_ones():
     var = NS(type="text", question="Any comments?")
     q = NS(label="Staff", variables={"why": var})
-    cohort = NS(codebook=NS(questionnaires={"s": q}, study=NS(synthetic=True)),
+    codebook = NS(questionnaires={"s": q}, study=NS(synthetic=True))
+    cohort = NS(codebook=codebook, warnings=(),
                 responses={"s": pd.DataFrame({"why": pd.array(["  first\nline ", None, "<b>x</b>", "first line",
                                                                 "third", "fourth"], dtype="string")})})
-    text = quotes(cohort, per_variable=3)
+    results = NS(settings={}, warnings=())
+
+    def quotes(per_variable):
+        return Study(codebook, cohort, results).quotes(per_variable=per_variable)
+
+    text = quotes(per_variable=3)
     assert text.splitlines()[0].startswith("Staff were asked “Any comments?”; 5 gave a synthetic free-text answer")
     assert text.count("\n\n> ") == 1  # one block quote, an answer per paragraph
     assert [ln for ln in text.splitlines() if ln.startswith("> ")] == [
         "> “first line”", "> “\\<b\\>x\\</b\\>”", "> “third”"]
-    assert "; <10 gave a synthetic free-text answer" in quotes(cohort, per_variable=1, min_cell=10)

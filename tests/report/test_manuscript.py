@@ -99,4 +99,4 @@ def test_synthetic_notice_cell_comes_before_any_section(manuscript):
             break
         if isinstance(seg, Cell):
             first_cells.append(seg.code)
-    assert any("synthetic_notice(" in code for code in first_cells)
+    assert any("study.notice()" in code for code in first_cells)

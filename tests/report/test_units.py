@@ -11,8 +11,9 @@ from types import SimpleNamespace as NS
 
 import pytest
 
-from imgshare.report import (ENV_CODEBOOK, ENV_DATA_DIR, ENV_PROJECT_DIR, MultiFormat, ReportError, context,
-                             find_quarto, formats_of, multiformat_markdown, synthetic_notice)
+from imgshare.report import ENV_CODEBOOK, ENV_DATA_DIR, ENV_PROJECT_DIR, MultiFormat, ReportError, Study, context
+from imgshare.report._formats import formats_of, multiformat_markdown
+from imgshare.report._quarto import find_quarto
 from imgshare.report._ast import transform
 from imgshare.report._meta import normalise_metadata
 from imgshare.report._quarto import parse_version
@@ -111,12 +112,15 @@ def test_context_rejects_a_missing_data_folder(tmp_path):
         context({ENV_PROJECT_DIR: str(tmp_path), ENV_DATA_DIR: "nowhere"})
 
 
-def test_synthetic_notice_only_for_synthetic_codebooks():
-    synthetic = NS(study=NS(synthetic=True, data_note="Made by a generator."))
-    notice = synthetic_notice(synthetic)
+def synthetic_notice(study):
+    return Study(NS(study=study), NS(warnings=()), NS(settings={}, warnings=())).notice()
+
+
+def test_synthetic_notice_only_for_synthetic_codebooks_with_the_note_escaped():
+    notice = synthetic_notice(NS(synthetic=True, data_note="Made by a <b>generator</b>."))
     assert notice.startswith("::: {.callout-warning") and "synthetic cohort" in notice
-    assert "Made by a generator." in notice
-    assert synthetic_notice(NS(study=NS(synthetic=False, data_note=""))) == ""
+    assert "Made by a \\<b\\>generator\\</b\\>\\." in notice
+    assert synthetic_notice(NS(synthetic=False, data_note="")) == ""
 
 
 # -- metadata --------------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 from imgshare.codebook import load_codebook
 from imgshare.cohort import build_cohort
-from imgshare.report._narrative import quotes
+from imgshare.analysis import analyse
+from imgshare.report import Study
 
 from foundation.helpers import write_project
 
@@ -15,7 +16,8 @@ def test_identifying_answers_are_never_quoted(tmp_path):
         "r4,4,1,5,1,2,,Seen at www.example.org",
         "r5,4,1,5,1,2,,<script>alert(1)</script>",
     ]
-    text = quotes(build_cohort(load_codebook(write_project(tmp_path, rows))))
+    cohort = build_cohort(load_codebook(write_project(tmp_path, rows)))
+    text = Study(cohort.codebook, cohort, analyse(cohort)).quotes()
     assert "It helped me understand" in text
     assert "example.org" not in text and "07700" not in text
     assert "<script>" not in text and r"\<script\>" in text

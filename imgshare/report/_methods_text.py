@@ -1,4 +1,8 @@
-"""The manuscript's statistical-methods paragraph, written from what the analysis actually ran."""
+"""The manuscript's statistical-methods paragraphs, written from what the analysis actually ran.
+
+Only what was run and what the manuscript shows is described. Codebook labels are escaped with
+:func:`~imgshare.report._markdown.plain`; the result is :class:`~imgshare.report.Markdown`.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +10,16 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["methods_paragraph"]
+from ._markdown import Markdown, plain
 
-_ADJUST_NAMES = {"holm": "Holm's step-down method", "fdr_bh": "the Benjamini-Hochberg false discovery rate",
+__all__ = ["methods_markdown", "ADJUST_NAMES"]
+
+ADJUST_NAMES = {"holm": "Holm's step-down method", "fdr_bh": "the Benjamini-Hochberg false discovery rate",
                  "bonferroni": "the Bonferroni correction"}
 
 
 def _join(words: list[str], last: str = "and") -> str:
-    words = [w for w in words if w]
+    words = [str(w) for w in words if w]
     if len(words) <= 1:
         return "".join(words)
     return ", ".join(words[:-1]) + f" {last} " + words[-1]
@@ -34,13 +40,13 @@ def _descriptives(results: Any) -> str:
     text = (f"Categorical answers are reported as counts and percentages{ci} of the respondents who were asked "
             "each question and answered it; non-response is reported separately.")
     if weighted:
-        labels = _join([f"{q.label} (weight column `{q.weight}`)" for q in weighted])
+        labels = _join([f"{plain(q.label)} (weight column {plain(q.weight)})" for q in weighted])
         text += (f" Percentages for {labels} are weighted; their intervals use Kish's effective sample size, "
                  "while rank tests, correlations and reliability are unweighted.")
     scales = [cb.scales[s] for s in sorted({cb.items[i].scale for q in cb.questionnaires.values() for i in q.items})]
     agree = "; ".join(
-        _join([f"\u201c{lv.label}\u201d" for lv in sc.levels if lv.code in sc.agree], "or")
-        + (f" on the {sc.label} scale" if len(scales) > 1 else "")
+        _join([f"\u201c{plain(lv.label)}\u201d" for lv in sc.levels if lv.code in sc.agree], "or")
+        + (f" on the {plain(sc.label)} scale" if len(scales) > 1 else "")
         for sc in scales
     )
     text += (f" Agreement with a statement is the percentage answering {agree}; the agreement of a domain is "
@@ -56,7 +62,8 @@ def _themes(results: Any) -> str:
                       and any(i in t.items for t in cb.themes.values())})
     share = results.settings.get("min_answered", 0.5)
     text = ("Theme scores are the mean of a respondent's item codes"
-            + (f" after reverse-scoring {_plural(len(reverse), 'item')} ({', '.join(reverse)})" if reverse else "")
+            + (f" after reverse-scoring {_plural(len(reverse), 'item')} ({_join([chr(8220) + plain(cb.items[i].short or cb.items[i].text) + chr(8221) for i in reverse])})"
+               if reverse else "")
             + f"; a score was computed when at least {_pct(share)} of the theme's items were answered and is "
             "otherwise missing.")
     if not results.theme_correlations.empty:
@@ -79,7 +86,7 @@ def _comparisons(results: Any) -> str:
     ran = tests[tests["statistic"].notna()]
     mw = ran[ran["test"] == "mann-whitney"]
     kw = ran[ran["test"] == "kruskal-wallis"]
-    labels = _join([c.label for c in cb.comparisons.values()])
+    labels = _join([plain(c.label) for c in cb.comparisons.values()])
     verb = "was" if len(cb.comparisons) == 1 else "were"
     parts = [f"The {_plural(len(cb.comparisons), 'group comparison')} ({labels}) {verb} run on items (codes as "
              "answered) and theme scores."]
@@ -112,17 +119,29 @@ def _comparisons(results: Any) -> str:
     p_adjust = results.settings.get("p_adjust")
     alpha = results.settings.get("posthoc_alpha", 0.05)
     if p_adjust:
-        parts.append(f"p-values were adjusted over all {len(ran)} tests with {_ADJUST_NAMES.get(p_adjust, p_adjust)}.")
+        parts.append(f"p-values were adjusted over all {len(ran)} tests with {ADJUST_NAMES.get(p_adjust, p_adjust)}.")
     if len(kw):
         n_post = results.posthoc.groupby(["comparison", "outcome"]).ngroups if not results.posthoc.empty else 0
-        parts.append(f"A Kruskal-Wallis test with {'adjusted ' if p_adjust else ''}p < {alpha:g} was followed by "
-                     f"Dunn's pairwise tests with Holm adjustment (done for {_plural(n_post, 'test')}).")
-    items = results.item_tests
-    if len(items):
-        parts.append(f"Each comparison was also run item by item ({_plural(int(items['statistic'].notna().sum()), 'test')}; "
-                     "exploratory, shown in charts, outside any adjustment).")
+        if n_post:
+            parts.append(f"Each Kruskal-Wallis test with {'adjusted ' if p_adjust else ''}p < {alpha:g} was followed "
+                         "by Dunn's pairwise tests with Holm adjustment within the outcome.")
+    charted = _charted_item_tests(results)
+    if charted:
+        parts.append(f"For the comparisons between two questionnaires, each statement was also tested on its own "
+                     f"({_plural(charted, 'test')}; exploratory, outside any adjustment) and the result is printed "
+                     "beside the statement's bars in the paired charts.")
     parts.append(f"Tests are two-sided at alpha = {alpha:g}.")
     return " ".join(parts)
+
+
+def _charted_item_tests(results: Any) -> int:
+    """Item-by-item tests the paired charts print (two-questionnaire comparisons only)."""
+    cb = results.codebook
+    charted = [cid for cid, c in cb.comparisons.items() if c.between == "questionnaires" and len(c.groups) == 2]
+    items = results.item_tests
+    if items.empty or not charted:
+        return 0
+    return int(items.loc[items["comparison"].isin(charted), "statistic"].notna().sum())
 
 
 def _software(results: Any) -> str:
@@ -133,19 +152,22 @@ def _software(results: Any) -> str:
     return f"Analyses were run with {listed}." if listed else ""
 
 
-def methods_paragraph(results: Any) -> str:
-    """The statistical-analysis paragraph for the manuscript, from what :func:`analyse` ran.
+def methods_markdown(results: Any, numbers: Any = None) -> Markdown:
+    """The statistical-analysis paragraphs for the manuscript, from what :func:`analyse` ran.
 
     Parameters
     ----------
     results : Results
-        The output of :func:`analyse`.
+        The output of :func:`imgshare.analysis.analyse` (before disclosure control: the text
+        states methods and numbers of tests, never counts of people).
+    numbers : NumberStyle, optional
+        Unused for now (the text prints no estimates); kept so every prose writer takes one.
 
     Returns
     -------
-    str
-        Plain Markdown (one paragraph per topic). Labels come from the codebook; a synthetic
-        cohort is said to be synthetic.
+    Markdown
+        One paragraph per topic. Labels come from the codebook, escaped; a synthetic cohort is
+        said to be synthetic.
 
     Notes
     -----
@@ -162,11 +184,11 @@ def methods_paragraph(results: Any) -> str:
     --------
     >>> from imgshare.analysis import analyse
     >>> from imgshare.analysis._examples import example_cohort
-    >>> "Mann-Whitney U" in methods_paragraph(analyse(example_cohort()))
+    >>> "Mann-Whitney U" in methods_markdown(analyse(example_cohort()))
     True
     """
     paragraphs = [_descriptives(results), _themes(results), _comparisons(results), _software(results)]
     if results.codebook.study.synthetic:
-        note = results.codebook.study.data_note or "The data are synthetic."
+        note = plain(results.codebook.study.data_note) or "The data are synthetic."
         paragraphs.append(f"All statistics were computed on a synthetic cohort, not on real responses. {note}")
-    return "\n\n".join(p for p in paragraphs if p) + "\n"
+    return Markdown("\n\n".join(p for p in paragraphs if p) + "\n")
