@@ -197,6 +197,7 @@ class Study:
     citation: str = ""
     data: str = "real"
     data_note: str = ""
+    registration: str = ""  # a trial or study registration number, printed in the abstract
 
     @property
     def synthetic(self) -> bool:

@@ -30,7 +30,7 @@ def parse_codebook(data: Any, source: str = "codebook.yml", base_dir: Path | str
         r.fail("format", f"unsupported codebook format {root.get('format')!r} (this imgshare reads format 1)")
 
     snode = r.mapping(root.get("study"), "study", required=False)
-    r.keys(snode, "study", {"id", "title", "citation", "data", "data_note"})
+    r.keys(snode, "study", {"id", "title", "citation", "data", "data_note", "registration"})
     data_kind = r.string(snode, "data", "study", "real")
     if data_kind not in ("real", "synthetic"):
         r.fail("study.data", f"expected 'real' or 'synthetic', found '{data_kind}'")
@@ -40,6 +40,7 @@ def parse_codebook(data: Any, source: str = "codebook.yml", base_dir: Path | str
         citation=r.string(snode, "citation", "study", ""),
         data=data_kind,
         data_note=r.string(snode, "data_note", "study", ""),
+        registration=r.string(snode, "registration", "study", ""),
     )
 
     scales = {str(k): parse_scale(r, str(k), v) for k, v in r.mapping(root.get("scales"), "scales").items()}

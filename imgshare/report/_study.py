@@ -128,6 +128,12 @@ class Study(ProseMixin, ExhibitsMixin, GenericMixin):
         return Markdown("a synthetic cohort" if self.synthetic else "the study data")
 
     @property
+    def registration(self) -> Markdown:
+        """The study's registration number from the codebook (``study.registration``), or "not registered"."""
+        return plain(self.codebook.study.registration) if self.codebook.study.registration else Markdown(
+            "not registered")
+
+    @property
     def data_note(self) -> Markdown:
         """The codebook's note on the data (escaped), or empty."""
         return plain(self.codebook.study.data_note)
@@ -140,6 +146,14 @@ class Study(ProseMixin, ExhibitsMixin, GenericMixin):
         return Markdown('::: {.callout-warning title="Synthetic data"}\n'
                         "Every number, table and figure in this document is computed from a **synthetic cohort**, "
                         f"not from the study's participants.{note}\n:::\n")
+
+    def data_availability(self) -> Markdown:
+        """What a reader can obtain of the data this document was computed from (synthetic data only)."""
+        if not self.synthetic:
+            return Markdown("")
+        return Markdown("The numbers in this document are computed from a synthetic cohort that reproduces the "
+                        "published counts; that cohort, its codebook and the code that computes every number are "
+                        "distributed with imgshare.")
 
     def synthetic_caveat(self) -> Markdown:
         """A closing callout on what synthetic results can and cannot show (empty for real data)."""

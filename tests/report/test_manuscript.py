@@ -38,7 +38,7 @@ def test_paper_exhibits_are_all_present_in_paper_order(manuscript):
     figures = [lb for lb in labels if lb.startswith("fig-")]
     assert tables[:7] == ["tbl-age", "tbl-experience", "tbl-role", "tbl-years", "tbl-demand",
                           "tbl-support-patients", "tbl-support-experts"]
-    assert figures[:5] == ["fig-benefits-patients", "fig-benefits-experts", "fig-risks-patients",
+    assert figures[:6] == ["fig-flow", "fig-benefits-patients", "fig-benefits-experts", "fig-risks-patients",
                            "fig-risks-experts", "fig-domains"]
 
 
@@ -81,7 +81,7 @@ def test_structured_abstract_has_the_journal_headings():
     text = (REPO / "sections" / "_abstract.qmd").read_text(encoding="utf-8")
     heads = re.findall(r"^\*\*([^*]+)\*\*", text, re.M)
     assert heads == ["Objectives", "Setting", "Participants", "Primary and secondary outcome measures",
-                     "Results", "Conclusions"]
+                     "Results", "Conclusions", "Trial registration number"]
 
 
 def test_project_config_uses_the_typst_extension_and_hides_code():
