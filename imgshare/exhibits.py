@@ -112,6 +112,9 @@ def table_exhibits(results: Any, *, min_cell: int = 0, numbers: Any = None) -> d
             continue
         add(T.tbl_comparisons(results.comparisons, results.comparison_groups, cb, slug("tbl", "compare", cid),
                               comparison=cid, p_adjust=p_adjust, decimals=stat), comp.label)
+        if (results.posthoc["comparison"] == cid).any():
+            add(T.tbl_posthoc(results.posthoc, cb, slug("tbl", "posthoc", cid), comparison=cid, decimals=stat),
+                f"{comp.label}: Dunn's pairwise tests")
     return out
 
 

@@ -170,11 +170,25 @@ def _caption_blocks(blocks: list) -> list:
     return inlines
 
 
+def crossref_words(meta: Mapping) -> dict[str, tuple[str, str]]:
+    """Caption title and reference prefix per kind, from the document's ``crossref`` metadata
+    (Quarto's ``fig-title``/``tbl-title`` and ``fig-prefix``/``tbl-prefix``; a supplement
+    sets "Supplementary Table"). ``meta`` is the document's metadata (front matter over ``_quarto.yml``)."""
+    options = meta.get("crossref") if isinstance(meta.get("crossref"), Mapping) else {}
+    words = {}
+    for kind, default in _KIND_WORD.items():
+        title = str(options.get(f"{kind}-title", default))
+        prefix = str(options.get(f"{kind}-prefix", title))
+        words[kind] = (title.strip(), prefix.strip())
+    return words
+
+
 def _prefix(word: str, number: str, fmt: str) -> list:
     return [] if fmt == "pdf" else [*_text(f"{word} {number}:"), {"t": "Space"}]
 
 
-def _figure(div: dict, fmt: str, numbers: Mapping[str, str], figures: Mapping[str, dict]) -> dict:
+def _figure(div: dict, fmt: str, numbers: Mapping[str, str], figures: Mapping[str, dict],
+            words: Mapping[str, tuple[str, str]]) -> dict:
     attr, content = div["c"]
     stem = _kv(attr)["data-stem"]
     info = figures[stem]
@@ -183,12 +197,12 @@ def _figure(div: dict, fmt: str, numbers: Mapping[str, str], figures: Mapping[st
     image = {"t": "Image", "c": [_attr("", [], kv), _text(info["alt"]), [f"figures/{stem}.{ext}", ""]]}
     caption = _caption_blocks(content)
     if attr[0]:
-        caption = _prefix("Figure", numbers[attr[0]], fmt) + caption
+        caption = _prefix(words["fig"][0], numbers[attr[0]], fmt) + caption
     cap = [{"t": "Plain", "c": caption}] if caption else []
     return {"t": "Figure", "c": [_attr(attr[0], ["imgshare-figure"]), [None, cap], [{"t": "Plain", "c": [image]}]]}
 
 
-def _table(div: dict, fmt: str, numbers: Mapping[str, str]) -> list:
+def _table(div: dict, fmt: str, numbers: Mapping[str, str], words: Mapping[str, tuple[str, str]]) -> list:
     attr, content = div["c"]
     caption_div = next((b for b in content if b["t"] == "Div" and "imgshare-caption" in b["c"][0][1]), None)
     body = [b for b in content if b is not caption_div]
@@ -197,13 +211,14 @@ def _table(div: dict, fmt: str, numbers: Mapping[str, str]) -> list:
         # Written as raw Typst around pandoc-rendered caption and body: pandoc's own figure would
         # let Typst guess the kind from the body, and a body without a table would become a "Figure".
         return [
-            {"t": "RawBlock", "c": ["typst", "#figure(kind: table, supplement: [Table], caption: ["]},
+            {"t": "RawBlock", "c": ["typst", f"#figure(kind: table, supplement: {_typst_string(words['tbl'][0])}, "
+                                             "caption: ["]},
             {"t": "Plain", "c": caption},
             {"t": "RawBlock", "c": ["typst", "], ["]},
             *body,
             {"t": "RawBlock", "c": ["typst", f"]) <{attr[0]}>"]},
         ]
-    full = _prefix("Table", numbers[attr[0]], fmt) + caption
+    full = _prefix(words["tbl"][0], numbers[attr[0]], fmt) + caption
     if fmt == "docx":
         table = next((b for b in body if b["t"] == "Table"), None)
         if table is not None:
@@ -216,7 +231,9 @@ def _table(div: dict, fmt: str, numbers: Mapping[str, str]) -> list:
 
 
 def _typst_string(s: str) -> str:
-    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    from ..escape import typst_string
+
+    return typst_string(s)
 
 
 def _callout(div: dict, kind: str, fmt: str) -> list:
@@ -240,7 +257,8 @@ def _callout(div: dict, kind: str, fmt: str) -> list:
     return [{"t": "Div", "c": [_attr(attr[0], [], [["custom-style", "Callout"]]), [heading, *body]]}]
 
 
-def _rewrite_blocks(blocks: list, fmt: str, numbers: Mapping[str, str], figures: Mapping[str, dict]) -> list:
+def _rewrite_blocks(blocks: list, fmt: str, numbers: Mapping[str, str], figures: Mapping[str, dict],
+                    words: Mapping[str, tuple[str, str]]) -> list:
     out: list = []
     for b in blocks:
         if b["t"] != "Div":
@@ -248,9 +266,9 @@ def _rewrite_blocks(blocks: list, fmt: str, numbers: Mapping[str, str], figures:
             continue
         classes = b["c"][0][1]
         if "imgshare-figure" in classes:
-            out.append(_figure(b, fmt, numbers, figures))
+            out.append(_figure(b, fmt, numbers, figures, words))
         elif "imgshare-table" in classes:
-            out.extend(_table(b, fmt, numbers))
+            out.extend(_table(b, fmt, numbers, words))
         else:
             kind = next((c[len("callout-"):] for c in classes if c.startswith("callout-")), None)
             if kind is not None and "callout" not in classes:
@@ -265,7 +283,7 @@ def _rewrite_blocks(blocks: list, fmt: str, numbers: Mapping[str, str], figures:
 
 # -- 4. cross-references ----------------------------------------------------------------------
 
-def _resolve_refs(node: Any, numbers: Mapping[str, str], fmt: str) -> Any:
+def _resolve_refs(node: Any, numbers: Mapping[str, str], fmt: str, words: Mapping[str, tuple[str, str]]) -> Any:
     if isinstance(node, list):
         out = []
         for v in node:
@@ -279,17 +297,18 @@ def _resolve_refs(node: Any, numbers: Mapping[str, str], fmt: str) -> Any:
                                               f"(is its target inside a content-visible block?)")
                         if n:
                             out.extend([{"t": "Str", "c": ","}, {"t": "Space"}])
-                        label = _text(f"{_KIND_WORD[kind]} {numbers[ident]}")
+                        label = _text(f"{words[kind][1]} {numbers[ident]}")
                         out.append({"t": "Link", "c": [_attr("", ["quarto-xref"]), label, [f"#{ident}", ""]]})
                     continue
-            out.append(_resolve_refs(v, numbers, fmt))
+            out.append(_resolve_refs(v, numbers, fmt, words))
         return out
     if isinstance(node, dict):
-        return {k: _resolve_refs(v, numbers, fmt) for k, v in node.items()}
+        return {k: _resolve_refs(v, numbers, fmt, words) for k, v in node.items()}
     return node
 
 
-def transform(doc: Mapping, fmt: str, figures: Mapping[str, dict]) -> dict:
+def transform(doc: Mapping, fmt: str, figures: Mapping[str, dict],
+              words: Mapping[str, tuple[str, str]] | None = None) -> dict:
     """Return a rewritten copy of a pandoc JSON document for ``fmt`` (html, pdf or docx).
 
     Returns a new document; ``doc`` is not modified.
@@ -301,6 +320,11 @@ def transform(doc: Mapping, fmt: str, figures: Mapping[str, dict]) -> dict:
     out = {**doc, "meta": copy.deepcopy(doc.get("meta", {}))}
     out["blocks"] = _map_block_lists(doc["blocks"], lambda bl: _filter_conditional(bl, fmt))
     numbers = _number(out)
-    out["blocks"] = _map_block_lists(out["blocks"], lambda bl: _rewrite_blocks(bl, fmt, numbers, figures))
-    out["blocks"] = _resolve_refs(out["blocks"], numbers, fmt)
+    words = words if words is not None else crossref_words({})
+    out["blocks"] = _map_block_lists(out["blocks"], lambda bl: _rewrite_blocks(bl, fmt, numbers, figures, words))
+    out["blocks"] = _resolve_refs(out["blocks"], numbers, fmt, words)
+    if fmt == "pdf" and words["fig"][0] != _KIND_WORD["fig"]:
+        # Typst numbers figures itself: give its figures the document's caption title too.
+        rule = f"#show figure.where(kind: image): set figure(supplement: {_typst_string(words['fig'][0])})"
+        out["blocks"] = [{"t": "RawBlock", "c": ["typst", rule]}, *out["blocks"]]
     return out

@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 
 from ._assemble import assemble, check_references
-from ._ast import FORMAT_NAMES, transform
+from ._ast import FORMAT_NAMES, crossref_words, transform
 from ._cache import cache_key, load_cached, store_cached
 from ._context import DEFAULT_CODEBOOK, ReportContext, project_codebook
 from ._errors import ReportError
@@ -47,10 +47,14 @@ class RenderResult:
     cache_key: str = ""
     warnings: tuple[str, ...] = field(default=())
     generic: bool = False
+    #: Every rendered document's files, by document stem ("report", "supplement"), then format.
+    documents: Mapping[str, Mapping[str, Path]] = field(default_factory=dict)
 
     def __iter__(self):
-        """The written files, in format order (so ``for path in render_report(...)`` works)."""
-        return iter(self.outputs.values())
+        """The written files, document by document in format order (``for path in render_report(...)``)."""
+        if not self.documents:
+            return iter(self.outputs.values())
+        return iter([path for files in self.documents.values() for path in files.values()])
 
 
 def _console_progress() -> Progress:
@@ -162,7 +166,7 @@ def _render_builtin(doc: Document, ctx: ReportContext, formats: tuple[str, ...],
     toc = bool(doc.meta.get("toc", True))
 
     def write(fmt: str) -> Path:
-        tree = transform(ast, fmt, assembled.figures)
+        tree = transform(ast, fmt, assembled.figures, crossref_words(doc.meta))
         target = build / f"{doc.path.stem}.{_EXT[fmt]}"
         if fmt == "pdf":
             stage_typst_template(build, doc.project_dir / EXTENSION)
@@ -199,7 +203,7 @@ def render_report(
     *,
     min_cell: int = 0,
     engine: str = "auto",
-    document: str = "report.qmd",
+    document: str | Sequence[str] | None = None,
     use_cache: bool = True,
 ) -> RenderResult:
     """Render the project's manuscript to HTML, PDF and/or DOCX.
@@ -232,8 +236,10 @@ def render_report(
     engine : {"auto", "quarto", "builtin"}
         ``auto`` uses a Quarto CLI >= 1.5 (``QUARTO_PATH`` or ``PATH``) if present, else the
         built-in engine.
-    document : str
-        The manuscript file inside the project.
+    document : str or sequence of str, optional
+        The document(s) to render inside the project; default: the project's
+        ``project: render:`` list in ``_quarto.yml`` (e.g. the manuscript and its supplement),
+        else ``report.qmd``. The first is the manuscript (``RenderResult.outputs``).
     use_cache : bool
         Reuse cell outputs from ``.imgshare-cache/`` when code, codebook and data are unchanged.
 
@@ -281,11 +287,25 @@ def _study_title(codebook: Path) -> str:
     return load_codebook(codebook).study.title
 
 
-def _render(project: Path, document: str, codebook: Path, data_dir: Path | str | None, min_cell: int,
-            out: Path, fmts: tuple[str, ...], engine: str, use_cache: bool, say: Progress) -> RenderResult:
-    doc_path = project / document
-    if not doc_path.is_file():
-        raise ReportError(f"manuscript not found: {doc_path}")
+def _documents(project: Path, document: str | Sequence[str] | None) -> list[str]:
+    """The documents to render: as asked, else the project's ``project.render`` list, else report.qmd."""
+    from ._source import read_project_config
+
+    if document is not None:
+        return [document] if isinstance(document, str) else list(document)
+    listed = (read_project_config(project).get("project") or {}).get("render")
+    if isinstance(listed, list) and listed and all(isinstance(d, str) and d.endswith(".qmd") for d in listed):
+        return list(listed)
+    return ["report.qmd"]
+
+
+def _render(project: Path, document: str | Sequence[str] | None, codebook: Path, data_dir: Path | str | None,
+            min_cell: int, out: Path, fmts: tuple[str, ...], engine: str, use_cache: bool,
+            say: Progress) -> RenderResult:
+    names = _documents(project, document)
+    for name in names:
+        if not (project / name).is_file():
+            raise ReportError(f"manuscript not found: {project / name}")
     data = Path(data_dir).resolve() if data_dir else None
     if data is not None and not data.is_dir():
         raise ReportError(f"data folder not found: {data}")
@@ -298,24 +318,33 @@ def _render(project: Path, document: str, codebook: Path, data_dir: Path | str |
 
     build = Path(tempfile.mkdtemp(prefix=".render-", dir=out))
     try:
-        if quarto is not None:
-            say("render", f"quarto {'.'.join(map(str, quarto.version))}: {', '.join(fmts)}")
-            produced = quarto_render(quarto, project, doc_path, build, fmts, ctx.env())
-            executed, key, used = True, "", "quarto"
-        else:
-            say("include", document)
-            doc = read_document(doc_path, project)
-            produced, executed, key = _render_builtin(doc, ctx, fmts, build, use_cache, say)
-            used = "builtin"
-        final: dict[str, Path] = {}
-        for fmt, path in produced.items():
-            if not path.is_file():
-                raise ReportError(f"{fmt} output was not produced")
-        for fmt, path in produced.items():
-            dest = out / path.name
-            os.replace(path, dest)
-            final[fmt] = dest
-            say("write", str(dest))
-        return RenderResult(final, used, executed, key)
+        rendered: list[tuple[dict[str, Path], bool, str]] = []
+        used = "quarto" if quarto is not None else "builtin"
+        for name in names:
+            doc_path = project / name
+            # Each document in a folder of its own: figure files are named by cell label.
+            doc_build = build / doc_path.stem
+            doc_build.mkdir()
+            if quarto is not None:
+                say("render", f"quarto {'.'.join(map(str, quarto.version))}: {name}: {', '.join(fmts)}")
+                rendered.append((quarto_render(quarto, project, doc_path, doc_build, fmts, ctx.env()), True, ""))
+            else:
+                say("include", name)
+                doc = read_document(doc_path, project)
+                rendered.append(_render_builtin(doc, ctx, fmts, doc_build, use_cache, say))
+        for produced, _, _ in rendered:
+            for fmt, path in produced.items():
+                if not path.is_file():
+                    raise ReportError(f"{fmt} output of {path.stem} was not produced")
+        documents: dict[str, dict[str, Path]] = {}
+        for produced, _, _ in rendered:
+            for fmt, path in produced.items():
+                dest = out / path.name
+                os.replace(path, dest)
+                documents.setdefault(path.stem, {})[fmt] = dest
+                say("write", str(dest))
+        key = rendered[0][2]
+        return RenderResult(documents[Path(names[0]).stem], used, any(r[1] for r in rendered), key,
+                            documents=documents)
     finally:
         shutil.rmtree(build, ignore_errors=True)

@@ -34,7 +34,7 @@ from ._study_exhibits import ExhibitsMixin
 from ._study_generic import GenericMixin
 from ._study_prose import ProseMixin
 
-__all__ = ["Study", "LevelFact", "study", "number_style"]
+__all__ = ["Study", "LevelFact", "study", "number_style", "project_settings"]
 
 _STAGES = ("received", "excluded", "analysed")
 
@@ -53,15 +53,21 @@ class LevelFact:
     share_paren: Markdown  # "x%, n=k"
 
 
-def number_style(project_dir: Path | None):
-    """The project's number style: ``imgshare: {numbers: {...}}`` in its ``_quarto.yml``."""
-    from ..tables import NumberStyle, TableError
+def project_settings(project_dir: Path | None) -> dict:
+    """The ``imgshare:`` section of a project's ``_quarto.yml`` (empty without one)."""
     from ._source import read_project_config
 
     if project_dir is None:
-        return NumberStyle()
+        return {}
     section = read_project_config(Path(project_dir)).get("imgshare")
-    config = section.get("numbers") if isinstance(section, Mapping) else None
+    return dict(section) if isinstance(section, Mapping) else {}
+
+
+def number_style(project_dir: Path | None):
+    """The project's number style: ``imgshare: {numbers: {...}}`` in its ``_quarto.yml``."""
+    from ..tables import NumberStyle, TableError
+
+    config = project_settings(project_dir).get("numbers")
     try:
         return NumberStyle.from_config(config, "imgshare.numbers")
     except TableError as exc:
@@ -84,6 +90,8 @@ class Study(ProseMixin, ExhibitsMixin, GenericMixin):
         The formatting policy (default: :class:`~imgshare.tables.NumberStyle`).
     published : Path, optional
         The paper's printed values (``published.yml``) for the reproduction audit.
+    config : mapping, optional
+        The project's ``imgshare:`` section of ``_quarto.yml`` (e.g. its reporting-checklist answers).
 
     Examples
     --------
@@ -96,7 +104,7 @@ class Study(ProseMixin, ExhibitsMixin, GenericMixin):
     """
 
     def __init__(self, codebook, cohort, results, *, min_cell: int = 0, numbers=None,
-                 published: Path | None = None):
+                 published: Path | None = None, config: Mapping | None = None):
         from ..disclosure import suppress_results
         from ..tables import NumberStyle
 
@@ -108,6 +116,8 @@ class Study(ProseMixin, ExhibitsMixin, GenericMixin):
         self.results = suppress_results(results, self.min_cell)
         self._raw = results
         self._published_path = published
+        #: The project's ``imgshare:`` settings (``_quarto.yml``).
+        self.config = dict(config or {})
         self._exhibits = None
         self._shown: set[str] = set()
 
@@ -385,4 +395,4 @@ def study(env: Mapping[str, str] | None = None, cwd: Path | None = None) -> Stud
     ctx = context(env, cwd)
     codebook, cohort, results = analysed(ctx)
     return Study(codebook, cohort, results, min_cell=ctx.min_cell, numbers=number_style(ctx.project_dir),
-                 published=ctx.published_path())
+                 published=ctx.published_path(), config=project_settings(ctx.project_dir))

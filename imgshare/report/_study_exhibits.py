@@ -94,6 +94,16 @@ class ExhibitsMixin:
             self._shown.add(label)
         return Outputs(parts)
 
+    def comparison_tables(self) -> Outputs:
+        """Each comparison's full table, followed by its Dunn's pairwise tests when it has any."""
+        from ..exhibits import slug
+
+        labels = []
+        for cid in self.codebook.comparisons:
+            labels += [label for label in (slug("tbl", "compare", cid), slug("tbl", "posthoc", cid))
+                       if self.has(label)]
+        return self.place(labels)
+
     def refs(self, labels: Sequence[str]) -> Markdown:
         """Cross-references to exhibits: ``@tbl-a and @tbl-b``."""
         return join_words([Markdown(f"@{label}") for label in labels if label in self.exhibits])
@@ -140,6 +150,16 @@ class ExhibitsMixin:
                                decimals=self.numbers.percent_decimals, min_cell=self.min_cell or None, **kwargs)
         return bare_table(spec)
 
+    def checklist(self, label: str = "tbl-cherries"):
+        """The CHERRIES web-survey reporting checklist, answered from the codebook and the flow,
+        as a bare table for a cell with its own label and caption."""
+        from ._checklist import cherries_table
+        from ._exhibit import bare_table
+
+        from ._checklist import project_answers
+
+        return bare_table(cherries_table(self, label, project_answers(self.config.get("checklist"))))
+
     # -- the reproduction audit ---------------------------------------------------------------
     @property
     def audit(self):
@@ -170,14 +190,15 @@ class ExhibitsMixin:
             return Outputs(())
         return Outputs([Markdown("## Reproduction of the published values {#sec-reproduction}"),
                         Markdown("Every number the paper prints was recomputed from the data analysed here and "
-                                 f"compared with the printed value (@sec-appendix-audit). {self.audit_summary()}")])
+                                 f"compared with the printed value (online supplementary material, reproduction audit). "
+                                 f"{self.audit_summary()}")])
 
     def audit_section(self) -> Outputs:
         """The reproduction audit's appendix: summary and one table per kind of source (nothing
         without published values)."""
         if self.audit is None:
             return Outputs(())
-        return Outputs([Markdown("## Reproduction audit {#sec-appendix-audit}"), self.audit_summary(),
+        return Outputs([Markdown("# Reproduction audit {#sec-appendix-audit}"), self.audit_summary(),
                         Markdown("The tables below list every printed value with the value computed here, by "
                                  "source; the last table lists what the printed numbers reveal when checked "
                                  "against each other, without data."),

@@ -30,6 +30,7 @@ from ._format import (
 )
 from ._build_cohort import tbl_categorical, tbl_categorical_grid, tbl_likert_item, tbl_participant_flow
 from ._build_compare import tbl_comparisons
+from ._build_posthoc import tbl_posthoc
 from ._build_stats import tbl_item_agreement, tbl_reliability, tbl_theme_correlations
 from ._html import to_gt, to_html
 from ._spec import SYNTHETIC_NOTE, Footnote, TableError, TableSpec
@@ -67,6 +68,7 @@ __all__ = [
     "tbl_likert_item",
     "tbl_theme_correlations",
     "tbl_comparisons",
+    "tbl_posthoc",
     "tbl_item_agreement",
     "tbl_reliability",
 ]

@@ -97,7 +97,8 @@ def tbl_comparisons(tests: pd.DataFrame, groups: pd.DataFrame, codebook: Codeboo
     # U moves in steps of 0.5, so it prints exactly; H is rounded like the effect.
     data["statistic"] = [DASH if not ok else fmt_count(s, 1) if t == "mann-whitney" else fmt_number(s, decimals)
                          for s, t, ok in zip(part["statistic"], part["test"], run)]
-    data["dof"] = [fmt_count(d) if ok and not is_missing(d) else DASH for d, ok in zip(part["dof"], run)]
+    if (part["test"] == "kruskal-wallis").any():  # a Mann-Whitney-only table has no df column of dashes
+        data["dof"] = [fmt_count(d) if ok and not is_missing(d) else DASH for d, ok in zip(part["dof"], run)]
     data["p"] = [fmt_p(p) if ok else DASH for p, ok in zip(part["p"], run)]
     if "p_adj" in part.columns:
         data["p_adj"] = [fmt_p(p) if ok and not is_missing(p) else DASH for p, ok in zip(part["p_adj"], run)]

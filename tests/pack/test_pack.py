@@ -36,6 +36,7 @@ def test_study_pack_has_every_paper_exhibit(study_pack):
         "tbl-patients-items", "tbl-experts-items", "tbl-theme-correlations", "tbl-reliability", "tbl-item-agreement",
         "tbl-compare-patients-vs-experts", "tbl-compare-age-group", "tbl-compare-had-imaging",
         "tbl-compare-saw-images", "tbl-compare-expert-patient", "tbl-compare-role", "tbl-compare-experience",
+        "tbl-posthoc-age-group",  # Dunn's tests after the one Kruskal-Wallis test with p < 0.05
         "fig-patients-benefits", "fig-experts-benefits", "fig-patients-risks", "fig-experts-risks",
         "fig-domain-agreement", "fig-participant-flow", "fig-paired-patients-vs-experts-benefits",
         "fig-paired-patients-vs-experts-risks",

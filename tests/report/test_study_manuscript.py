@@ -30,8 +30,19 @@ def pdf(study) -> str:
     return pdf_text(study.outputs["pdf"])
 
 
-def static_captions(prefix: str) -> dict[str, str]:
-    doc = read_document(REPO / "report.qmd", REPO)
+@pytest.fixture(scope="module")
+def supplement(study) -> dict:
+    """The supplement's files (rendered with the manuscript, as the project's render list asks)."""
+    return study.documents["supplement"]
+
+
+@pytest.fixture(scope="module")
+def supp_html(supplement) -> str:
+    return supplement["html"].read_text(encoding="utf-8")
+
+
+def static_captions(prefix: str, document: str = "report.qmd") -> dict[str, str]:
+    doc = read_document(REPO / document, REPO)
     key = "tbl-cap" if prefix == "tbl-" else "fig-cap"
     return {c.label: str(c.options[key]) for c in doc.cells if c.label and c.label.startswith(prefix)}
 
@@ -53,13 +64,15 @@ def test_pdf_holds_the_title_and_the_participant_numbers(pdf):
         assert re.search(rf"(?<![\d.,]){n}(?![\d,]|\.\d)", pdf), n
 
 
-def test_pdf_holds_every_table_caption_static_and_generated(pdf, study):
-    captions = list(static_captions("tbl-").values())
-    captions += [c.label for c in CODEBOOK.comparisons.values()]  # the appendix's comparison tables
+def test_pdf_holds_every_table_caption_static_and_generated(pdf, supplement):
+    assert [c for c in static_captions("tbl-").values() if normalise(c) not in pdf] == []
+    supp = pdf_text(supplement["pdf"])
+    captions = list(static_captions("tbl-", "supplement.qmd").values())
+    captions += [c.label for c in CODEBOOK.comparisons.values()]  # the supplement's comparison tables
     captions += ["Reproduction audit: values printed in the paper's tables",
                  "Reproduction audit: values printed in the paper's text"]
-    missing = [c for c in captions if normalise(c) not in pdf]
-    assert missing == []
+    assert [c for c in captions if normalise(c) not in supp] == []
+    assert "Supplementary Table 1" in supp
 
 
 def test_synthetic_notice_is_on_pdf_page_one(study):
@@ -82,19 +95,49 @@ def test_synthetic_notice_is_in_the_first_paragraphs_of_the_docx(study):
     assert first.index("Synthetic data") < " ".join(paragraphs).index("Abstract")
 
 
-def test_every_html_figure_and_table_has_its_number_and_caption(html):
-    figures = re.findall(r'<figure id="(fig-[^"]+)"[^>]*>.*?<figcaption>(.*?)</figcaption>', html, re.S)
+def numbered(page: str, word: str) -> tuple[dict, dict]:
+    """{label: number} of the figures and of the tables of an HTML page, checking their captions."""
+    figures = re.findall(r'<figure id="(fig-[^"]+)"[^>]*>.*?<figcaption>(.*?)</figcaption>', page, re.S)
     tables = re.findall(r'<div id="(tbl-[^"]+)" class="imgshare-table">\s*<div class="table-caption">(.*?)</div>',
-                        html, re.S)
-    fig_numbers = [re.match(r"Figure (\d+):", cap.strip()) for _, cap in figures]
-    tbl_numbers = [re.match(r"Table (\d+):", cap.strip()) for _, cap in tables]
+                        page, re.S)
+    fig_numbers = [re.match(rf"{word}Figure (\d+):", cap.strip()) for _, cap in figures]
+    tbl_numbers = [re.match(rf"{word}Table (\d+):", cap.strip()) for _, cap in tables]
     assert all(fig_numbers) and all(tbl_numbers)
     assert [int(m.group(1)) for m in fig_numbers] == list(range(1, len(figures) + 1))
     assert [int(m.group(1)) for m in tbl_numbers] == list(range(1, len(tables) + 1))
-    fig_labels, tbl_labels = {f for f, _ in figures}, {t for t, _ in tables}
-    assert set(static_captions("fig-")) <= fig_labels and set(static_captions("tbl-")) <= tbl_labels
-    assert {f"tbl-compare-{c.replace('_', '-')}" for c in CODEBOOK.comparisons} <= tbl_labels
-    assert {"tbl-audit-table", "tbl-audit-text", "tbl-audit-poster"} <= tbl_labels
+    return ({f: int(m.group(1)) for (f, _), m in zip(figures, fig_numbers)},
+            {t: int(m.group(1)) for (t, _), m in zip(tables, tbl_numbers)})
+
+
+def test_every_html_figure_and_table_has_its_number_and_caption(html, supp_html):
+    figs, tbls = numbered(html, "")
+    assert set(static_captions("fig-")) <= set(figs) and set(static_captions("tbl-")) <= set(tbls)
+    _, supp_tbls = numbered(supp_html, "Supplementary ")
+    assert set(static_captions("tbl-", "supplement.qmd")) <= set(supp_tbls)
+    assert {f"tbl-compare-{c.replace('_', '-')}" for c in CODEBOOK.comparisons} <= set(supp_tbls)
+    assert {"tbl-audit-table", "tbl-audit-text", "tbl-audit-poster", "tbl-cherries"} <= set(supp_tbls)
+
+
+def test_figures_and_tables_are_numbered_in_order_of_first_citation(html):
+    """Journals number exhibits by first mention: the n-th exhibit cited first is exhibit n."""
+    body = html[html.index("<main"):]
+    figs, tbls = numbered(html, "")
+    for numbers in (figs, tbls):
+        first = {label: body.index(f'href="#{label}"') for label in numbers if f'href="#{label}"' in body}
+        assert set(first) == set(numbers), "every figure and table is cited in the text"
+        by_citation = sorted(first, key=first.get)
+        assert [numbers[label] for label in by_citation] == sorted(numbers.values())
+
+
+def test_each_significant_kruskal_wallis_test_is_followed_by_its_dunn_tests(supp_html):
+    from imgshare.analysis import analyse
+    from imgshare.cohort import build_cohort
+
+    posthoc = analyse(build_cohort(CODEBOOK)).posthoc
+    assert not posthoc.empty
+    for cid in posthoc["comparison"].unique():
+        compare, dunn = (supp_html.index(f'id="tbl-{kind}-{cid.replace("_", "-")}"') for kind in ("compare", "posthoc"))
+        assert compare < dunn
 
 
 def test_every_html_figure_is_embedded_with_alt_text(html):
@@ -111,19 +154,21 @@ def test_html_loads_no_external_resource(html):
     assert "<script" not in html
 
 
-def test_every_cross_reference_resolves_in_html_and_none_is_left_raw(html, pdf, study):
+def test_every_cross_reference_resolves_in_html_and_none_is_left_raw(html, pdf, study, supp_html):
     targets = html_link_targets(html)
     assert [t for t in targets if t not in html_ids(html)] == []
-    assert {"fig-flow", "tbl-age", "sec-appendix-audit", "sec-appendix-comparisons"} <= set(targets)
-    for text in (html, pdf, docx_xml(study.outputs["docx"])):
+    assert {"fig-flow", "tbl-age", "sec-comparisons"} <= set(targets)
+    assert [t for t in html_link_targets(supp_html) if t not in html_ids(supp_html)] == []
+    for text in (html, pdf, docx_xml(study.outputs["docx"]), supp_html):
         assert not re.search(r"@(fig|tbl|sec)-", text)
         assert "?@" not in text and "TODO" not in text
 
 
-def test_docx_has_real_tables_and_images(study):
+def test_docx_has_real_tables_and_images(study, supplement):
     xml = docx_xml(study.outputs["docx"])
-    n_tables = len(static_captions("tbl-")) + len(CODEBOOK.comparisons)
-    assert xml.count("<w:tbl>") >= n_tables
+    assert xml.count("<w:tbl>") >= len(static_captions("tbl-"))
+    supp = docx_xml(supplement["docx"])
+    assert supp.count("<w:tbl>") >= len(static_captions("tbl-", "supplement.qmd")) + len(CODEBOOK.comparisons)
     with zipfile.ZipFile(study.outputs["docx"]) as z:
         pngs = [n for n in z.namelist() if n.startswith("word/media/") and n.endswith(".png")]
     assert len(pngs) >= len(static_captions("fig-"))
@@ -138,16 +183,16 @@ def test_group_comparisons_paragraph_names_the_higher_group_with_p_and_effect(ht
         assert f"<strong>{comparison.label}.</strong>" in section
 
 
-def test_audit_summary_is_in_the_results_and_the_appendix(html):
-    appendix = normalise(html[html.index('id="sec-appendix-audit"'):])
+def test_audit_summary_is_in_the_results_and_the_supplement(html, supp_html):
+    appendix = normalise(supp_html[supp_html.index('id="sec-appendix-audit"'):])
     results = normalise(html[html.index('id="sec-reproduction"'):html.index('id="sec-discussion"')])
     pattern = r"Of \d+ published values, \d+ were reproduced from the SYNTHETIC cohort"
     summary = re.search(pattern, appendix)
     assert summary and re.search(pattern, results).group(0) == summary.group(0)
 
 
-def test_provenance_appendix_has_file_digests_and_software_versions(html):
-    appendix = normalise(html[html.index('id="sec-appendix-provenance"'):])
+def test_provenance_appendix_has_file_digests_and_software_versions(supp_html):
+    appendix = normalise(supp_html[supp_html.index('id="sec-appendix-provenance"'):])
     for name in ("codebook.yml", "patients.synthetic.csv", "experts.synthetic.csv"):
         digest = hashlib.sha256((REPO / "data" / name).read_bytes()).hexdigest()
         assert digest in appendix, name
@@ -155,9 +200,9 @@ def test_provenance_appendix_has_file_digests_and_software_versions(html):
         assert f"{dist} {metadata.version(dist)}".lower() in appendix.lower(), dist
 
 
-def test_build_date_only_from_source_date_epoch(html):
+def test_build_date_only_from_source_date_epoch(supp_html):
     date = build_date()  # the render and the test share the environment
-    assert (f"Built: {date}" in html) if date else ("no date recorded" in html)
+    assert (f"Built: {date}" in supp_html) if date else ("no date recorded" in supp_html)
 
 
 def test_methods_statistics_paragraph_and_data_notes_are_stated(html):
