@@ -30,6 +30,7 @@ from typing import Any
 
 from ._errors import ReportError
 from ._markdown import Markdown, join_words, lower_first, plain
+from ._study_discussion import DiscussionMixin
 from ._study_exhibits import ExhibitsMixin
 from ._study_generic import GenericMixin
 from ._study_prose import ProseMixin
@@ -74,7 +75,7 @@ def number_style(project_dir: Path | None):
         raise ReportError(str(exc), "_quarto.yml") from None
 
 
-class Study(ProseMixin, ExhibitsMixin, GenericMixin):
+class Study(ProseMixin, ExhibitsMixin, GenericMixin, DiscussionMixin):
     """Everything a manuscript prints about one analysed study.
 
     Parameters

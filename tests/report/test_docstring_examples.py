@@ -8,6 +8,7 @@ import importlib
 import pytest
 
 MODULES = ["imgshare.escape", "imgshare.report._markdown", "imgshare.report._study", "imgshare.report._study_prose",
+           "imgshare.report._study_discussion", "imgshare.report._checklist",
            "imgshare.report._methods_text", "imgshare.tables._format"]
 
 

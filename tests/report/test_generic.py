@@ -186,3 +186,14 @@ def test_cli_report_passes_min_cell_and_leaves_the_project_to_choose(monkeypatch
 def test_cli_report_rejects_a_negative_min_cell(capsys):
     assert cli.main(["report", "--min-cell", "-1"]) == 2
     assert "min-cell" in capsys.readouterr().err
+
+
+def test_generic_discussion_states_findings_and_limitations_from_the_data_with_marked_gaps(html):
+    html = " ".join(html.split())
+    discussion = html[html.index('id="sec-discussion"'):html.index('id="sec-declarations"')]
+    assert "Among staff, agreement was highest with the statements on" in discussion
+    assert re.search(r"Staff: \d+ of \d+ returned questionnaires were analysed", discussion)
+    assert discussion.count("To be written by the authors:") == 3
+    declarations = html[html.index('id="sec-declarations"'):]
+    for name in ("Contributors", "Funding", "Competing interests", "Data availability statement"):
+        assert f"<strong>{name}</strong>" in declarations
