@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: report test analyse figures check install clean
+.PHONY: report test analyse figures check install clean quarto-env sync-extensions
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -12,6 +12,22 @@ $(STAMP): pyproject.toml constraints.txt
 	@touch $(STAMP)
 
 install: $(STAMP)
+
+# What `quarto render` needs in this venv (its Jupyter engine), pinned; then point Quarto at it.
+$(VENV)/.quarto-installed: $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test,quarto]'
+	@touch $@
+
+quarto-env: $(VENV)/.quarto-installed
+	@echo "Quarto's Python: export QUARTO_PYTHON=$(CURDIR)/$(BIN)/python (imgshare report sets it itself)"
+
+# The Quarto extension is edited in _extensions/; the generic manuscript ships a copy, and its
+# stylesheet is the built-in engine's (imgshare/report/resources/imgshare.css).
+EXT := _extensions/imgshare-manuscript
+sync-extensions:
+	cp imgshare/report/resources/imgshare.css $(EXT)/imgshare.css
+	rm -rf imgshare/report/templates/generic/$(EXT)
+	cp -R $(EXT) imgshare/report/templates/generic/$(EXT)
 
 report: $(STAMP)
 	$(BIN)/imgshare report

@@ -14,6 +14,7 @@ Two ways to show one, for the two kinds of manuscript:
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +24,7 @@ from ._formats import MultiFormat, multiformat_markdown
 from ..escape import markdown as md_escape
 
 __all__ = ["show", "bare_table", "table_formats", "draw_figure", "labelled", "LabelledTable", "LabelledFigure",
-           "PRINT_WIDTH_MM"]
+           "PRINT_WIDTH_MM", "quarto_figure_extension"]
 
 #: Widest figure drawn: A4 less the manuscript's margins, so print shows fonts at their set size.
 PRINT_WIDTH_MM = 160.0
@@ -107,12 +108,29 @@ class LabelledFigure:
                 "figure": self.figure, "width": width, "height": height}
 
     def _repr_markdown_(self) -> str:
-        # Under Quarto: save next to the document and refer to the file with Quarto's figure syntax.
+        # Under Quarto: save next to the document and refer to the file with Quarto's figure syntax,
+        # in the format this render's `fig-format` asks for (SVG in the manuscript's HTML).
+        ext = quarto_figure_extension(os.environ)
         folder = Path("figures")
         folder.mkdir(exist_ok=True)
-        self.figure.savefig(folder / f"{self.label}.png", dpi=300, metadata={"Software": None})
+        meta = {"Date": None} if ext == "svg" else {"Software": None}
+        self.figure.savefig(folder / f"{self.label}.{ext}", dpi=300, metadata=meta)
         alt = self.alt.replace("\\", "\\\\").replace('"', '\\"')
-        return f'![{md_escape(self.caption)}](figures/{self.label}.png){{#{self.label} fig-alt="{alt}"}}\n'
+        return f'![{md_escape(self.caption)}](figures/{self.label}.{ext}){{#{self.label} fig-alt="{alt}"}}\n'
+
+
+def quarto_figure_extension(env: Mapping[str, str]) -> str:
+    """``svg`` when Quarto's kernel asks for SVG figures (``QUARTO_FIG_FORMAT``), else ``png``.
+
+    Quarto sets ``QUARTO_FIG_FORMAT`` from the format's ``fig-format`` (png, jpeg, svg or pdf);
+    Typst cannot place a PDF image and JPEG blurs line art, so anything but SVG is a 300-dpi PNG.
+
+    Examples
+    --------
+    >>> quarto_figure_extension({"QUARTO_FIG_FORMAT": "svg"}), quarto_figure_extension({})
+    ('svg', 'png')
+    """
+    return "svg" if env.get("QUARTO_FIG_FORMAT", "").strip().lower() == "svg" else "png"
 
 
 def labelled(exhibit: Any) -> LabelledTable | LabelledFigure:

@@ -9,9 +9,17 @@ HTML table, a real Typst table and a Markdown pipe table) implements::
 ``typst`` is Typst *markup* (code starts with ``#``). The built-in engine and real Quarto
 must show the same thing, so the Markdown that carries all three (:func:`multiformat_markdown`)
 is also what such objects should return from ``_repr_markdown_``, the representation
-Quarto's Jupyter engine passes through: raw ``{=html}`` and ``{=typst}`` blocks (pandoc
-drops a raw block in any other format) plus the Markdown version in a DOCX-only
-``content-visible`` div. :class:`MultiFormat` does both for three ready strings.
+Quarto's Jupyter engine passes through. Each form is fenced off for its format alone:
+
+* the HTML is a raw ``{=html}`` block inside a ``content-visible when-format="html"`` div and
+  starts with Quarto's ``<!--| quarto-html-table-processing: none -->`` comment. Quarto would
+  otherwise parse a raw HTML table into a native table for EVERY format (PDF and DOCX would show
+  each table twice, the copy losing its footnote marks); the comment also keeps Quarto from
+  restyling the table in HTML. Projects set ``html-table-processing: none`` as well;
+* the Typst is a raw ``{=typst}`` block (only the Typst writer keeps it);
+* the Markdown is in a ``content-visible when-format="docx"`` div.
+
+:class:`MultiFormat` does this for three ready strings.
 """
 
 from __future__ import annotations
@@ -23,6 +31,8 @@ from dataclasses import dataclass
 __all__ = ["MultiFormat", "multiformat_markdown", "formats_of", "FORMAT_KEYS"]
 
 FORMAT_KEYS = ("html", "typst", "markdown")
+#: Quarto (>= 1.5) leaves an HTML raw block holding this comment as it is, in every format.
+QUARTO_NO_TABLE_PROCESSING = "<!--| quarto-html-table-processing: none -->"
 
 
 def _fence(body: str) -> str:
@@ -48,20 +58,24 @@ def multiformat_markdown(formats: Mapping[str, str]) -> str:
     Examples
     --------
     >>> md = multiformat_markdown({"html": "<b>x</b>", "typst": "#strong[x]", "markdown": "**x**"})
-    >>> "```{=typst}" in md and 'when-format="docx"' in md
+    >>> "```{=typst}" in md and 'when-format="docx"' in md and 'when-format="html"' in md
     True
     """
     missing = [k for k in FORMAT_KEYS if k not in formats]
     if missing:
         raise ValueError(f"multi-format output lacks {', '.join(missing)}")
-    parts = []
-    for raw, key in (("html", "html"), ("typst", "typst")):
-        body = formats[key].strip("\n")
-        fence = _fence(body)
-        parts.append(f"{fence}{{={raw}}}\n{body}\n{fence}")
+    html = formats["html"].strip("\n")
+    html_fence = _fence(html)
+    typst = formats["typst"].strip("\n")
+    typst_fence = _fence(typst)
     md = formats["markdown"].strip("\n")
     colons = ":" * max(3, max((len(m) for m in re.findall(r"^:{3,}", md, re.M)), default=0) + 1)
-    parts.append(f'{colons} {{.content-visible when-format="docx"}}\n{md}\n{colons}')
+    parts = [
+        f'::: {{.content-visible when-format="html"}}\n{html_fence}{{=html}}\n{QUARTO_NO_TABLE_PROCESSING}\n'
+        f"{html}\n{html_fence}\n:::",
+        f"{typst_fence}{{=typst}}\n{typst}\n{typst_fence}",
+        f'{colons} {{.content-visible when-format="docx"}}\n{md}\n{colons}',
+    ]
     return "\n\n".join(parts) + "\n"
 
 

@@ -22,7 +22,7 @@ from ._execute import execute_document
 from ._meta import normalise_metadata
 from ._projects import choose_project, instantiate_generic
 from ._pandoc import compile_typst, markdown_to_ast, stage_typst_template, write_format
-from ._quarto import find_quarto, quarto_render
+from ._quarto import check_quarto_python, find_quarto, quarto_render
 from ._source import Document, read_document
 
 __all__ = ["render_report", "RenderResult", "EXTENSION", "CACHE_DIR"]
@@ -310,11 +310,13 @@ def _render(project: Path, document: str | Sequence[str] | None, codebook: Path,
     if data is not None and not data.is_dir():
         raise ReportError(f"data folder not found: {data}")
     ctx = ReportContext(project, codebook, data, min_cell)
-    out.mkdir(parents=True, exist_ok=True)
 
     quarto = find_quarto() if engine != "builtin" else None
     if engine == "quarto" and quarto is None:
         raise ReportError("no Quarto CLI >= 1.5 found (set QUARTO_PATH or put quarto on PATH)")
+    if quarto is not None:
+        check_quarto_python({**os.environ, **ctx.env()}, project)  # before anything is written
+    out.mkdir(parents=True, exist_ok=True)
 
     build = Path(tempfile.mkdtemp(prefix=".render-", dir=out))
     try:

@@ -72,7 +72,8 @@ def test_multiformat_repr_markdown_is_the_multiformat_markdown_of_its_formats():
     mf = MultiFormat(html="<p>h</p>", typst="#strong[t]", markdown="**m**")
     assert mf._repr_markdown_() == multiformat_markdown(formats_of(mf))
     md = mf._repr_markdown_()
-    assert "```{=html}\n<p>h</p>\n```" in md
+    assert ('::: {.content-visible when-format="html"}\n```{=html}\n<!--| quarto-html-table-processing: none -->\n'
+            "<p>h</p>\n```\n:::") in md
     assert "```{=typst}\n#strong[t]\n```" in md
     assert '::: {.content-visible when-format="docx"}\n**m**\n:::' in md
 
