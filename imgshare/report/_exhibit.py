@@ -24,7 +24,7 @@ from ._formats import MultiFormat, multiformat_markdown
 from ..escape import markdown as md_escape
 
 __all__ = ["show", "bare_table", "table_formats", "draw_figure", "labelled", "LabelledTable", "LabelledFigure",
-           "PRINT_WIDTH_MM", "quarto_figure_extension"]
+           "PRINT_WIDTH_MM", "quarto_figure_extension", "honour_quarto_figure_format"]
 
 #: Widest figure drawn: A4 less the manuscript's margins, so print shows fonts at their set size.
 PRINT_WIDTH_MM = 160.0
@@ -73,7 +73,35 @@ def show(exhibit: Any):
     """The bare exhibit for a cell that owns label and caption: a table or a figure."""
     if exhibit.kind == "table":
         return bare_table(exhibit.obj)
+    honour_quarto_figure_format(os.environ)
     return draw_figure(exhibit.obj, exhibit.width_mm, exhibit.height_mm)
+
+
+def honour_quarto_figure_format(env: Mapping[str, str]) -> bool:
+    """In a Quarto kernel asked for SVG figures, make matplotlib display them as SVG.
+
+    Quarto's setup cell sets the inline format from ``fig-format``, but Quarto releases before
+    1.7.32 call ``IPython.display.set_matplotlib_formats``, which IPython 9 removed: the call
+    fails silently and figures stay fixed-size PNGs. ``QUARTO_FIG_FORMAT`` (set by every Quarto
+    in the kernel's environment) says what was asked for. Returns whether the format was set;
+    outside an IPython kernel (the built-in engine) nothing is touched.
+
+    Examples
+    --------
+    >>> honour_quarto_figure_format({})
+    False
+    """
+    if env.get("QUARTO_FIG_FORMAT", "").strip().lower() != "svg":
+        return False
+    try:
+        from IPython import get_ipython
+        from matplotlib_inline.backend_inline import set_matplotlib_formats
+    except ImportError:
+        return False
+    if get_ipython() is None:
+        return False
+    set_matplotlib_formats("svg")
+    return True
 
 
 @dataclass(frozen=True)
