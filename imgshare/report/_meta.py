@@ -16,7 +16,8 @@ __all__ = ["normalise_metadata", "DROP_KEYS"]
 
 #: Quarto/project keys that mean nothing to pandoc's writers (options the engine applies itself).
 DROP_KEYS = ("format", "execute", "project", "author", "affiliations", "bibliography", "csl",
-             "number-sections", "toc", "toc-depth", "jupyter", "engine", "filters", "crossref", "imgshare")
+             "number-sections", "toc", "toc-depth", "jupyter", "engine", "filters", "crossref", "imgshare",
+             "html-table-processing")
 
 
 def _affiliations(meta: Mapping, source: str) -> list[dict]:
