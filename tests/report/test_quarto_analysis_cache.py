@@ -220,3 +220,16 @@ def test_the_document_cache_pruning_leaves_analysis_entries_alone(survey, tmp_pa
 
 def test_docstring_examples_run():
     assert doctest.testmod(analysis_cache).failed == 0
+
+
+def test_the_manuscript_object_reads_the_cached_analysis(survey, monkeypatch):
+    import imgshare.analysis
+    from imgshare.report import study
+
+    calls = []
+    real = imgshare.analysis.analyse
+    monkeypatch.setattr(imgshare.analysis, "analyse", lambda cohort, **kw: calls.append(1) or real(cohort, **kw))
+    env = {"IMGSHARE_PROJECT_DIR": str(survey.project_dir), "IMGSHARE_CODEBOOK": str(survey.codebook_path)}
+    first, second = study(env), study(env)
+    assert len(calls) == 1 and len(entries(survey)) == 1
+    assert first.results.descriptives.equals(second.results.descriptives)

@@ -24,10 +24,10 @@ from imgshare.report._quarto import JUPYTER_MODULES, check_quarto_python, missin
 from report.conftest import make_project
 from report.reportdocs import REPO, SECOND_SURVEY
 
-#: What every format's kernel does first under Quarto: the render context's analysis, cached.
-SETUP = ("from imgshare.report import context\n"
-         "from imgshare.report._analysis_cache import cached_analysis\n"
-         "print(len(cached_analysis(context()).results.descriptives))\n")
+#: What every format's kernel does first under Quarto: the manuscript's setup cell.
+SETUP = ("import imgshare.report\n"
+         "study = imgshare.report.study()\n"
+         "print(len(study.results.descriptives))\n")
 
 STUB = '''\
 #!{python}
@@ -224,7 +224,7 @@ def test_the_generic_manuscript_goes_through_quarto_too(stub, tmp_path, monkeypa
 
 
 def test_stub_is_a_faithful_enough_quarto_for_version_detection(stub):
-    from imgshare.report import find_quarto
+    from imgshare.report._quarto import find_quarto
 
     found = find_quarto()
     assert found is not None and found.version == (1, 10, 18) and found.path.name == "quarto"

@@ -18,10 +18,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from imgshare.report import GENERIC_PROJECT, LabelledTable, MultiFormat, bare_table, multiformat_markdown
+from imgshare.report import GENERIC_PROJECT, LabelledTable, MultiFormat
 from imgshare.report._ast import transform
-from imgshare.report._exhibit import LabelledFigure, honour_quarto_figure_format, quarto_figure_extension
-from imgshare.report._formats import QUARTO_NO_TABLE_PROCESSING
+from imgshare.report._exhibit import (LabelledFigure, bare_table, honour_quarto_figure_format, labelled,
+                                      quarto_figure_extension)
+from imgshare.report._formats import QUARTO_NO_TABLE_PROCESSING, multiformat_markdown
 from imgshare.report._pandoc import RESOURCES, pandoc_path
 
 from report.reportdocs import REPO, SECOND_SURVEY
@@ -77,8 +78,6 @@ def test_projects_turn_off_quartos_html_table_processing(name):
 
 
 def test_every_raw_html_block_is_fenced_off_for_html_alone(real_tables):
-    from imgshare.report import labelled
-
     outputs = [bare_table(e.obj)._repr_markdown_() for e in real_tables]
     outputs += [labelled(e)._repr_markdown_() for e in real_tables]
     assert len(outputs) >= 10
