@@ -100,6 +100,46 @@ def _too_big(name: str, what: str, rows: int, cols: int) -> DataError:
         "sheet as CSV"))
 
 
+_CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s>/]")
+_CELL_WITH_REF = re.compile(rb"<(?:\w+:)?c\s[^>]*?\br=\"\$?([A-Z]{1,3})\$?([0-9]{1,7})\"")
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s[^>]*?\bref=\"([^\"]*)\"")
+_NEEDS_CELL_LOOK = re.compile(rb"<(?:\w+:)?f[\s>/]|\bt=\"e\"")
+_READ = 1 << 20
+
+
+def _quick_scan(name: str, source, sheet_title: str) -> tuple[int, int] | None:
+    """One pass of byte patterns over the sheet XML (no tree): the declared dimension, and the extent
+    of the cells. None when a cell needs a closer look (a formula, an error value, a cell without
+    its ``r`` reference), which :func:`_scan` gives."""
+    max_row = max_col = 0
+    pending = b""
+    first = True
+    while True:
+        chunk = source.read(_READ)
+        buf = pending + chunk
+        # Whole tags only: '<' cannot occur inside a tag, so cut before the last one and carry it over.
+        cut = buf.rfind(b"<") if chunk else len(buf)
+        region, pending = (buf[:cut], buf[cut:]) if cut > 0 else (b"", buf)
+        if first and (m := _DIMENSION.search(region)):
+            first = False
+            last = _parse_ref(m[1].decode("ascii", "replace").split(":")[-1])
+            if last and last[0] * last[1] > MAX_CELLS:
+                raise _too_big(name, f"sheet {sheet_title!r} declares the range", *last)
+        if _NEEDS_CELL_LOOK.search(region):
+            return None
+        refs = _CELL_WITH_REF.findall(region)
+        if len(_CELL_TAG.findall(region)) != len(refs):
+            return None
+        if refs:
+            letters, digits = zip(*refs)
+            max_row = max(max_row, max(map(int, set(digits))))
+            max_col = max(max_col, max(_column_number(c.decode("ascii")) for c in set(letters)))
+            if max_row * max_col > MAX_CELLS:
+                raise _too_big(name, f"sheet {sheet_title!r} has cells as far as the range", max_row, max_col)
+        if not chunk:
+            return max_row, max_col
+
+
 def _scan(name: str, source, sheet_title: str) -> tuple[int, int]:
     """Stream the sheet XML once; return the extent (rows, columns) of cells holding a value."""
     problems: list[Problem] = []
@@ -146,8 +186,7 @@ def _scan(name: str, source, sheet_title: str) -> tuple[int, int]:
         if has_value:
             max_row, max_col = max(max_row, row), max(max_col, col)
             if max_row * max_col > MAX_CELLS:
-                raise _too_big(name, f"sheet {sheet_title!r} holds a value at {column_letter(col)}{row}: the range",
-                               max_row, max_col)
+                raise _too_big(name, f"sheet {sheet_title!r} has cells as far as the range", max_row, max_col)
         elem.clear()
     if problems:
         raise DataError(problems, omitted=omitted)
@@ -165,7 +204,11 @@ def read_sheet(path: Path, sheet: str | int | None) -> pd.DataFrame:
         with zipfile.ZipFile(path) as archive:
             title, member = _sheet_part(archive, name, sheet)
             with archive.open(member) as source:
-                rows, cols = _scan(name, source, title)
+                extent = _quick_scan(name, source, title)
+            if extent is None:  # formulas, error values or cells without references: look at each cell
+                with archive.open(member) as source:
+                    extent = _scan(name, source, title)
+            rows, cols = extent
     except DataError:
         raise
     except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError, ValueError) as exc:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import io
 import os
+import re
 import zipfile
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
@@ -261,9 +262,14 @@ DATA_CASES = {
         "or save the sheet as CSV"),
     "xlsx whose dimension hides a far cell (more)": (
         xlsx({"XFD1048576": 1}, edit=lambda xml: xml.replace('ref="A1:XFD1048576"', 'ref="A1:H4"')),
-        "main.xlsx: sheet 'Sheet' holds a value at XFD1048576: the range A1:XFD1048576 (1,048,576 rows x 16,384 "
+        "main.xlsx: sheet 'Sheet' has cells as far as the range A1:XFD1048576 (1,048,576 rows x 16,384 "
         "columns = 17,179,869,184 cells); a sheet of at most 20,000,000 cells; delete stray cells far outside "
         "the data or save the sheet as CSV"),
+    "xlsx whose dimension hides a far formula (more)": (
+        xlsx({"XFD1048576": "=1+1"}, edit=lambda xml: xml.replace('ref="A1:XFD1048576"', 'ref="A1:H4"')),
+        "main.xlsx:1048576:XFD: a formula =1+1 without a saved value (the workbook was not recalculated and saved "
+        "by a spreadsheet program); values: open the file in Excel or LibreOffice and save it, or paste the "
+        "column as values"),
     "xlsx formula without a saved value": (
         xlsx({"B3": "=2+2"}),
         "main.xlsx:3:B: a formula =2+2 without a saved value (the workbook was not recalculated and saved by a "
@@ -369,6 +375,7 @@ ACCEPTED = {
     "UTF-16 declared in the codebook": data(rows(*GOOD_ROWS).decode().encode("utf-16"), encoding="utf-16"),
     "codes written 04, 4.0 and +4": data(rows("r1,04,4.0,+4,1,1,34,", *GOOD_ROWS[1:])),
     "xlsx whose dimension understates its cells": xlsx(edit=lambda xml: xml.replace('ref="A1:H4"', 'ref="A1:B2"')),
+    "xlsx whose cells carry no references": xlsx(edit=lambda xml: re.sub(r'(<c) r="[A-Z]+[0-9]+"', r"\1", xml)),
 }
 
 
