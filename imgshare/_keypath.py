@@ -9,22 +9,46 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["KeyPathReader", "describe", "join"]
+__all__ = ["KeyPathReader", "describe", "join", "shown"]
+
+#: Longest representation of a found value that a message echoes (the rest is counted, not shown).
+SHOWN_LIMIT = 80
 
 
 def join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
 
 
+def shown(value: Any, limit: int = SHOWN_LIMIT) -> str:
+    """``repr(value)`` for a message, cut to ``limit`` characters with the length of the rest.
+
+    A message is one line of bounded size whatever the input held (a 2 MB string, a newline).
+    Containers are never expanded here: see :func:`describe`.
+
+    >>> shown("x" * 1000, limit=12)
+    "'xxxxxxxxxxx… (1,000 characters)"
+    >>> print(shown("a" + chr(10) + "b"))
+    'a\\nb'
+    """
+    if isinstance(value, str) and len(value) > limit:
+        return repr(value[: limit - 1])[:-1] + f"… ({len(value):,} characters)"
+    try:
+        text = repr(value)
+    except ValueError:  # an int too long for Python to print (over 4,300 digits)
+        return "a number too long to show"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def describe(value: Any) -> str:
-    """How a found value is named in a message."""
+    """How a found value is named in a message: containers by kind (never expanded, so a YAML
+    alias bomb cannot hang the message), scalars by a bounded :func:`shown`."""
     if value is None:
         return "nothing"
     if isinstance(value, Mapping):
         return "a mapping"
-    if isinstance(value, list):
+    if isinstance(value, (list, tuple, set)):
         return "a list"
-    return repr(value)
+    return shown(value)
 
 
 class KeyPathReader:

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from ._textfile import check_line_endings, csv_rows, read_text_bytes
+from ._xlsx import read_sheet
 from .errors import DataError, Problem
 
 __all__ = ["RawTable", "read_raw"]
@@ -46,6 +48,10 @@ def read_raw(path: Path, *, header_rows: int = 1, encoding: str | None = None,
     name = path.name
     if not path.exists():
         raise DataError(Problem(str(path), None, None, "file not found", "a data file named in the codebook"))
+    if not path.is_file():
+        what = "a folder" if path.is_dir() else "not a regular file"
+        raise DataError(Problem(str(path), None, None, f"{what}, not a data file",
+                                "a data file named in the codebook (questionnaires.<id>.file)"))
     if path.stat().st_size == 0:
         raise DataError(Problem(name, None, None, "the file is empty", "a header row and at least one data row"))
     suffix = path.suffix.lower()
@@ -61,11 +67,8 @@ def read_raw(path: Path, *, header_rows: int = 1, encoding: str | None = None,
 
 def _decode(path: Path, encoding: str | None) -> tuple[str, str]:
     """Decode the whole file; return (text, encoding used). Errors name the row of the bad byte."""
-    data = path.read_bytes()
+    data = read_text_bytes(path, encoding)  # refuses binary data and undeclared UTF-16 from the first block
     name = path.name
-    if b"\x00" in data[:65536] and not (encoding or "").lower().startswith("utf-16"):
-        raise DataError(Problem(name, None, None, "binary data (NUL bytes), not a text file",
-                                "a CSV text file (or .xlsx / .sav with the right extension)"))
     enc = encoding or ("utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8")
     try:
         return data.decode(enc), enc
@@ -75,7 +78,7 @@ def _decode(path: Path, encoding: str | None) -> tuple[str, str]:
     except UnicodeDecodeError as exc:
         row = data.count(b"\n", 0, exc.start) + 1
         bad = data[exc.start:exc.start + 4]
-        raise DataError(Problem(name, row, None, f"byte {bad[:1]!r} is not valid {enc} (at file offset {exc.start})",
+        raise DataError(Problem(name, row, None, f"byte {bytes(bad[:1])!r} is not valid {enc} (at file offset {exc.start})",
                                 "UTF-8 text; declare the file's encoding in the codebook (questionnaires.<id>.encoding) "
                                 "or with --encoding, e.g. latin-1")) from None
 
@@ -96,12 +99,13 @@ def _read_csv(path: Path, header_rows: int, encoding: str | None, delimiter: str
     if not text.strip():
         raise DataError(Problem(name, None, None, "the file has no content (only whitespace)",
                                 "a header row and at least one data row"))
+    check_line_endings(name, text)
     first_line = text.split("\n", 1)[0].rstrip("\r")
     sep = _sniff_delimiter(first_line, delimiter)
     fast = _read_csv_arrow(name, text, sep, header_rows)
     if fast is not None:
         return fast
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=False))
+    rows = csv_rows(name, text, sep)
     # csv yields [] for blank lines; keep positions so row numbers stay true to the file.
     header = rows[0] if rows else []
     if not any(h.strip() for h in header):
@@ -162,15 +166,7 @@ def _read_csv_arrow(name: str, text: str, sep: str, header_rows: int) -> RawTabl
 
 def _read_excel(path: Path, header_rows: int, sheet: str | int | None) -> RawTable:
     name = path.name
-    try:
-        raw = pd.read_excel(path, sheet_name=0 if sheet is None else sheet, header=None, dtype=object,
-                            engine="openpyxl")
-    except ValueError as exc:
-        raise DataError(Problem(name, None, None, f"cannot read the workbook ({exc})",
-                                "an .xlsx workbook with the sheet named in the codebook")) from None
-    except Exception as exc:  # openpyxl raises many types for corrupt files
-        raise DataError(Problem(name, None, None, f"not a readable .xlsx workbook ({type(exc).__name__})",
-                                "an Excel .xlsx file")) from None
+    raw = read_sheet(path, sheet)  # bounded, and refuses formulas without values and error cells
     if raw.empty:
         raise DataError(Problem(name, None, None, "the sheet is empty", "a header row and at least one data row"))
     header = [_cell_text(v).strip() for v in raw.iloc[0].tolist()]

@@ -13,6 +13,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from ._outputs import check_output_file, check_output_folder, os_error_message
 from .errors import ImgshareError
 
 app = typer.Typer(
@@ -64,6 +65,8 @@ def codebook_cmd(
     from .draft import draft_codebook
     from .io import write_text_atomic
 
+    if out is not None:
+        check_output_file(out)
     text = draft_codebook(from_file)
     if out is None:
         typer.echo(text, nl=False)
@@ -83,7 +86,11 @@ def synth(
     from .codebook import load_codebook
     from .synth import load_calibration, synthesize, write_synthetic
 
+    if out is not None:
+        check_output_folder(out)
     cb = load_codebook(codebook)
+    if out is None:
+        check_output_folder(cb.base_dir)
     frames = synthesize(cb, load_calibration(calibration), seed)
     paths = write_synthetic(frames, cb, out or cb.base_dir)
     for p in paths.values():
@@ -106,6 +113,7 @@ def analyse(
 
     if p_adjust not in (None, "holm", "fdr_bh"):
         raise ImgshareError(f"--p-adjust: found {p_adjust!r}; expected holm or fdr_bh")
+    check_output_folder(out)
     _, cohort = _load(codebook, data, encoding)
     results = suppress_results(run_analysis(cohort, p_adjust=p_adjust), min_cell)
     written = write_results(results, out)
@@ -125,6 +133,7 @@ def figures(
     """Write every figure (PNG 300 dpi + SVG) and table (HTML, CSV, Typst), named by label."""
     from .pack import write_pack
 
+    check_output_folder(out)
     _, cohort = _load(codebook, data, encoding)
     paths = write_pack(cohort, out, min_cell=min_cell)
     typer.echo(f"{len(paths)} files written to {out}/")
@@ -169,28 +178,59 @@ def report(
     bad = [f for f in formats if f not in ("html", "pdf", "docx")]
     if bad or not formats:
         raise ImgshareError(f"--to: found {to!r}; expected a comma-separated subset of html,pdf,docx")
+    check_output_folder(out)
     written = render_report(project_dir=project, out_dir=out, formats=formats, data_dir=data,
                             codebook_path=codebook, quiet=quiet, min_cell=min_cell)
     for p in written or []:
         typer.echo(f"wrote {p}")
 
 
-def _raise_interrupt(signum, frame):  # noqa: ARG001 - signal handler signature
-    raise KeyboardInterrupt
+#: Exit status and message per stopping signal: 128 + the signal number, as shells report it.
+_STOPPED = {"SIGINT": (130, "interrupted (Ctrl-C)"), "SIGTERM": (143, "terminated (SIGTERM)")}
 
 
-def _terminate_as_interrupt() -> None:
-    """SIGTERM unwinds like Ctrl-C, so temporary files are removed and outputs stay whole."""
+def _stopped(name: str) -> int:
+    status, what = _STOPPED[name]
+    _err(f"{what}; previous outputs left as they were")
+    return status
+
+
+def _catch_stop_signals(received: list[str]) -> dict:
+    """Ctrl-C and SIGTERM unwind as KeyboardInterrupt (temporary files are removed, outputs stay
+    whole), noting which signal came: typer turns the interrupt into an exit status before
+    :func:`main` could see its cause. Returns the previous handlers, to restore."""
     import signal
     import threading
 
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, _raise_interrupt)
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+
+    def handler(signum, frame):  # noqa: ARG001 - signal handler signature
+        received.append(signal.Signals(signum).name)
+        if len(received) == 1:  # a second signal must not break the clean-up the first one started
+            raise KeyboardInterrupt
+
+    return {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+
+
+def _restore_signals(previous: dict) -> None:
+    import signal
+
+    for sig, old in previous.items():
+        signal.signal(sig, old)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Console entry point: run the app, turning errors into one-line messages and exit codes."""
-    _terminate_as_interrupt()
+    received: list[str] = []
+    previous = _catch_stop_signals(received)
+    try:
+        return _run(argv, received)
+    finally:
+        _restore_signals(previous)
+
+
+def _run(argv: list[str] | None, received: list[str]) -> int:
     try:
         rc = app(args=argv, standalone_mode=False)
     except ImgshareError as exc:
@@ -201,19 +241,23 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:  # click usage errors arrive here with standalone_mode=False
         return int(exc.code or 0)
     except KeyboardInterrupt:
-        _err("interrupted; previous outputs left as they were")
-        return 130
+        return _stopped(received[0] if received else "SIGINT")
     except Exception as exc:  # click usage errors and internal bugs: never a raw traceback
         if type(exc).__name__ == "Abort":  # click turns Ctrl-C inside a command into Abort
-            _err("interrupted; previous outputs left as they were")
-            return 130
+            return _stopped(received[0] if received else "SIGINT")
         if hasattr(exc, "show") and hasattr(exc, "exit_code"):  # click/typer usage errors
             exc.show()
+            return 2
+        message = os_error_message(exc) if isinstance(exc, OSError) else None
+        if message is not None and not os.environ.get("IMGSHARE_DEBUG"):
+            _err(message)
             return 2
         if os.environ.get("IMGSHARE_DEBUG"):
             raise
         _err(f"internal error: {type(exc).__name__}: {exc} (set IMGSHARE_DEBUG=1 for details)")
         return 1
+    if received or rc == 130:  # typer returned Exit(130) for a KeyboardInterrupt
+        return _stopped(received[0] if received else "SIGINT")
     return rc if isinstance(rc, int) else 0
 
 

@@ -2,12 +2,35 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-__all__ = ["ImgshareError", "CodebookError", "DataError", "Problem", "format_problems"]
+__all__ = ["ImgshareError", "CodebookError", "DataError", "Problem", "format_problems", "bounded"]
 
 #: How many problems are printed before the rest are summarised as a count.
 MAX_PROBLEMS = 50
+#: Longest problem line printed: an input can hold megabytes in one cell or key, a message cannot.
+LINE_LIMIT = 600
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def bounded(text: str, limit: int = LINE_LIMIT) -> str:
+    """``text`` as one line of at most about ``limit`` characters.
+
+    Line breaks and other control characters are shown as escapes; an overlong text loses its
+    middle (where echoed input sits), keeping the place at the start and what was expected at
+    the end.
+
+    >>> print(bounded("a" + chr(10) + "b"))
+    a\\nb
+    >>> bounded("where: found " + "x" * 100 + "; expected y", limit=40)
+    'where: found xxxxxxx … [92 characters cut] … x; expected y'
+    """
+    text = _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    if len(text) <= limit:
+        return text
+    head, tail = limit // 2, limit // 3
+    return f"{text[:head]} … [{len(text) - head - tail:,} characters cut] … {text[-tail:]}"
 
 
 @dataclass(frozen=True)
@@ -30,7 +53,7 @@ class Problem:
             where += f":{self.row}"
         if self.column is not None:
             where += f":{self.column}"
-        return f"{where}: {self.found}; {self.expected}"
+        return bounded(f"{where}: {self.found}; {self.expected}")
 
 
 def format_problems(problems: list, limit: int = MAX_PROBLEMS, omitted: int = 0) -> str:
@@ -53,7 +76,7 @@ class CodebookError(ImgshareError):
     def __init__(self, source: str, problems: list[tuple[str, str]]):
         self.source = source
         self.problems = problems
-        lines = [f"{source}: {path}: {reason}" if path else f"{source}: {reason}" for path, reason in problems]
+        lines = [bounded(f"{source}: {path}: {reason}" if path else f"{source}: {reason}") for path, reason in problems]
         super().__init__(format_problems(lines))
 
 

@@ -68,6 +68,8 @@ def typst_string(text: object) -> str:
     --------
     >>> typst_string('say "hi" #set')
     '"say \\\\"hi\\\\" #set"'
+    >>> print(typst_string("{{< env HOME >}} <0.001"))
+    "{{\\u{3c} env HOME >}} <0.001"
     """
     out = []
     for ch in str(text):
@@ -75,6 +77,8 @@ def typst_string(text: object) -> str:
             out.append(_TYPST_STRING_ESCAPES[ch])
         elif ch == "\u00a0":
             out.append("\\u{a0}")
+        elif ch == "<" and out[-2:] == ["{", "{"]:  # never '{{<': Quarto expands shortcodes in raw Typst blocks
+            out.append("\\u{3c}")
         elif ord(ch) < 32 or ord(ch) == 127:
             out.append(f"\\u{{{ord(ch):x}}}")
         else:

@@ -31,6 +31,8 @@ def atomic_path(target: Path | str) -> Iterator[Path]:
         yield tmp_path
         os.chmod(tmp_path, 0o644)
         os.replace(tmp_path, target)
+    except OSError as exc:  # name the file the user asked for, not our temporary one
+        raise OSError(exc.errno, exc.strerror, str(target)) from None
     finally:
         if tmp_path.exists():
             tmp_path.unlink()

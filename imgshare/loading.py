@@ -107,12 +107,16 @@ def _coded(values: pd.Series, lookup: dict[str, int], column: str, expected: str
     return pd.Series(pd.arrays.IntegerArray(result, mask), index=values.index, name=column, dtype="Int64")
 
 
+#: A code written as a number: ASCII digits, optionally signed, optionally with a zero fraction
+#: ("4", "04", "4.0" as spreadsheets export it). Not "1e0", "4_0", "inf" or non-ASCII digits
+#: ("٤"), which Python's float() would quietly accept.
+_CODE_NUMBER = re.compile(r"[+-]?[0-9]+(?:\.0*)?", re.ASCII)
+
+
 def _integer_text(key: str) -> int | None:
-    try:
-        f = float(key)
-    except ValueError:
+    if not _CODE_NUMBER.fullmatch(key):
         return None
-    return int(f) if f.is_integer() else None
+    return int(float(key)) if "." in key else int(key)
 
 
 def _numbers(values: pd.Series, column: str, out: _Collector, minimum: float | None = None) -> pd.Series:
@@ -149,6 +153,21 @@ def _check_value_labels(raw: RawTable, column: str, levels: tuple[Level, ...], w
                       f"expected codes {', '.join(str(c) for c in book)}")
 
 
+#: Undeclared column names listed in the warning before the rest are counted.
+EXTRA_LISTED = 10
+
+
+def _extra_columns_warning(file: str, extra: list) -> str:
+    """One short line however many columns a file carries beyond the codebook."""
+    names = [_short_name(str(c)) for c in extra[:EXTRA_LISTED]]
+    more = f" and {len(extra) - EXTRA_LISTED:,} more" if len(extra) > EXTRA_LISTED else ""
+    return f"{file}: {len(extra)} column(s) not in the codebook were ignored: {', '.join(names)}{more}"
+
+
+def _short_name(name: str, limit: int = 40) -> str:
+    return name if len(name) <= limit else name[: limit - 1] + "…"
+
+
 def parse_raw(codebook: Codebook, qid: str, raw: RawTable, path: Path) -> LoadedQuestionnaire:
     """Type and validate the raw cells of questionnaire ``qid``; raise DataError on any problem."""
     q = codebook.questionnaires[qid]
@@ -170,7 +189,7 @@ def parse_raw(codebook: Codebook, qid: str, raw: RawTable, path: Path) -> Loaded
                       f"expected column '{col}' (declared in {codebook.source}: questionnaires.{qid})")
     extra = [c for c in frame.columns if c not in set(q.columns)]
     if extra:
-        warnings.append(f"{raw.file}: {len(extra)} column(s) not in the codebook were ignored: {', '.join(extra)}")
+        warnings.append(_extra_columns_warning(raw.file, extra))
     if len(frame) == 0:
         out.whole(None, "no data rows (header only)", "at least one respondent row after the header")
     if out.problems:

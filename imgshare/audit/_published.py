@@ -14,9 +14,8 @@ from decimal import ROUND_HALF_UP
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from ..errors import ImgshareError, format_problems
+from .._yaml import YamlProblem, load_yaml
+from ..errors import ImgshareError, bounded, format_problems
 from ._numbers import format_number, to_decimal, unit
 
 __all__ = ["PublishedError", "Document", "PublishedValue", "NotRecorded", "Published", "load_published",
@@ -56,7 +55,7 @@ class PublishedError(ImgshareError):
     def __init__(self, source: str, problems: list[str]):
         self.source = source
         self.problems = list(problems)
-        super().__init__(format_problems([f"{source}: {p}" for p in self.problems]))
+        super().__init__(format_problems([bounded(f"{source}: {p}") for p in self.problems]))
 
 
 @dataclass(frozen=True)
@@ -348,9 +347,8 @@ def load_published(path: str | Path) -> Published:
     except (OSError, UnicodeDecodeError) as exc:
         raise PublishedError(str(path), [f"cannot read ({exc})"]) from None
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}: " if mark else ""
-        raise PublishedError(str(path), [f"{where}invalid YAML ({getattr(exc, 'problem', exc)})"]) from None
+        data = load_yaml(text)
+    except YamlProblem as exc:
+        where = f"line {exc.line}: " if exc.line is not None else ""
+        raise PublishedError(str(path), [f"{where}{exc.reason}"]) from None
     return parse_published(data, source=str(path))

@@ -8,12 +8,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from .._keypath import describe
 from ..errors import CodebookError
 from ._model import Codebook, Study
 from ._parse_comparisons import parse_comparison
 from ._parse_measures import parse_domain, parse_item, parse_scale, parse_theme
 from ._parse_questionnaires import parse_questionnaire
 from ._reader import CodebookReader
+from ._rules import check_ids, check_required_texts
 
 __all__ = ["parse_codebook"]
 
@@ -26,8 +28,10 @@ def parse_codebook(data: Any, source: str = "codebook.yml", base_dir: Path | str
         raise CodebookError(source, r.problems)
     r.keys(root, "", {"format", "study", "scales", "items", "domains", "themes", "questionnaires", "comparisons"},
            {"scales", "items", "questionnaires"})
+    check_ids(r, root)
+    check_required_texts(r, root)
     if root.get("format", 1) != 1:
-        r.fail("format", f"unsupported codebook format {root.get('format')!r} (this imgshare reads format 1)")
+        r.fail("format", f"unsupported codebook format {describe(root.get('format'))} (this imgshare reads format 1)")
 
     snode = r.mapping(root.get("study"), "study", required=False)
     r.keys(snode, "study", {"id", "title", "citation", "data", "data_note", "registration"})

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .._keypath import describe
 from ._model import TESTS, Comparison
 from ._reader import CodebookReader
 
@@ -18,7 +19,7 @@ def parse_comparison(r: CodebookReader, cid: str, node: Any, cb: dict) -> Compar
     r.keys(node, path, {"label", "between", "groups", "questionnaire", "by", "levels", "items", "themes", "test"})
     between = "questionnaires" if node.get("between") == "questionnaires" else "variable"
     if "between" in node and node["between"] != "questionnaires":
-        r.fail(f"{path}.between", f"expected 'questionnaires', found {node['between']!r} (use 'by' for a variable)")
+        r.fail(f"{path}.between", f"expected 'questionnaires', found {describe(node['between'])} (use 'by' for a variable)")
     groups: tuple[str, ...] = ()
     qid = by = None
     levels = None

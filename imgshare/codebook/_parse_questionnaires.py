@@ -121,7 +121,7 @@ def parse_questionnaire(r: CodebookReader, qid: str, node: Any, items: Mapping[s
         weight = None
     delimiter = node.get("delimiter")
     if delimiter is not None and (not isinstance(delimiter, str) or len(delimiter) != 1):
-        r.fail(f"{path}.delimiter", f"expected one character, found {delimiter!r}")
+        r.fail(f"{path}.delimiter", f"expected one character, found {describe(delimiter)}")
         delimiter = None
     return Questionnaire(
         id=qid,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .._keypath import KeyPathReader, describe, join
+from .._keypath import KeyPathReader, describe, join, shown
 from ._model import Level
 
 __all__ = ["CodebookReader"]
@@ -32,14 +32,14 @@ class CodebookReader(KeyPathReader):
     def boolean(self, node: Mapping, key: str, path: str, default: bool) -> bool:
         value = node.get(key, default)
         if not isinstance(value, bool):
-            self.fail(join(path, key), f"expected true or false, found {value!r}")
+            self.fail(join(path, key), f"expected true or false, found {describe(value)}")
             return default
         return value
 
     def integer(self, node: Mapping, key: str, path: str, default: int, minimum: int = 0) -> int:
         value = node.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-            self.fail(join(path, key), f"expected a whole number >= {minimum}, found {value!r}")
+            self.fail(join(path, key), f"expected a whole number >= {minimum}, found {describe(value)}")
             return default
         return value
 
@@ -58,7 +58,7 @@ class CodebookReader(KeyPathReader):
         seen: set[str] = set()
         for i, v in enumerate(out):
             if v in seen:
-                self.fail(f"{path}[{i}]", f"duplicate id '{v}'")
+                self.fail(f"{path}[{i}]", f"duplicate id {shown(v)}")
             seen.add(v)
         return tuple(out)
 
@@ -70,7 +70,7 @@ class CodebookReader(KeyPathReader):
         out = []
         for i, v in enumerate(node):
             if isinstance(v, bool) or not isinstance(v, int):
-                self.fail(f"{path}[{i}]", f"expected an integer code, found {v!r}")
+                self.fail(f"{path}[{i}]", f"expected an integer code, found {describe(v)}")
             else:
                 out.append(v)
         return tuple(out)
@@ -92,7 +92,7 @@ class CodebookReader(KeyPathReader):
         levels: list[Level] = []
         for code, label, p in pairs:
             if isinstance(code, bool) or not isinstance(code, int):
-                self.fail(p, f"level code must be an integer, found {code!r}")
+                self.fail(p, f"level code must be an integer, found {describe(code)}")
                 continue
             if label is None or isinstance(label, (Mapping, list)):
                 self.fail(p, f"level label must be text, found {describe(label)}")

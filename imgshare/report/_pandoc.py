@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from ._errors import ReportError
+from ._images import check_images, image_urls, produced_image
 
 __all__ = ["pandoc_path", "markdown_to_ast", "write_format", "compile_typst", "embed_images", "RESOURCES"]
 
@@ -60,6 +61,8 @@ def markdown_to_ast(markdown: str, cwd: Path) -> dict:
 def write_format(ast: Mapping, fmt: str, out: Path, build: Path, bibliography: Path | None,
                  csl: Path | None, toc: bool = True) -> Path:
     """Write one output with pandoc: ``html`` (self-contained), ``docx``, or ``typst`` source."""
+    for url in image_urls(ast):  # every format: pandoc would copy any other file into a DOCX
+        _produced_or_refused(url, build)
     args = ["-f", "json", "--resource-path", str(build), "--number-sections"]
     if bibliography is not None:
         args += ["--citeproc", "--bibliography", str(bibliography), "-M", "link-citations=true"]
@@ -93,16 +96,17 @@ _MIME = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".j
 
 
 def embed_images(ast: Mapping, base: Path) -> dict:
-    """A copy of ``ast`` whose local images (relative to ``base``) are ``data:`` URIs."""
+    """A copy of ``ast`` whose images, each a figure the render produced in ``base``, are ``data:`` URIs.
+
+    Any other image reference raises :class:`ReportError` (see :mod:`._images`).
+    """
 
     def walk(node):
         if isinstance(node, dict):
             if node.get("t") == "Image":
                 attr, alt, (url, title) = node["c"]
-                path = base / url
-                mime = _MIME.get(path.suffix.lower())
-                if mime and not url.startswith(("data:", "http:", "https:")) and path.is_file():
-                    url = f"data:{mime};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+                path = _produced_or_refused(url, base)
+                url = f"data:{_MIME[path.suffix.lower()]};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
                 return {"t": "Image", "c": [attr, alt, [url, title]]}
             return {k: walk(v) for k, v in node.items()}
         if isinstance(node, list):
@@ -110,6 +114,13 @@ def embed_images(ast: Mapping, base: Path) -> dict:
         return node
 
     return walk(ast)
+
+
+def _produced_or_refused(url: str, build: Path) -> Path:
+    path = produced_image(url, build)
+    if path is None:
+        check_images({"t": "Image", "c": [None, None, [url, ""]]}, build)  # raises with the standard message
+    return path
 
 
 def stage_typst_template(build: Path, extension_dir: Path) -> Path:

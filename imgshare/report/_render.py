@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Mapping, Sequence
@@ -15,9 +14,11 @@ import yaml
 
 from ._assemble import assemble, check_references
 from ._ast import FORMAT_NAMES, crossref_words, transform
+from ._builddir import open_build_folder
 from ._cache import cache_key, load_cached, store_cached
 from ._context import DEFAULT_CODEBOOK, ReportContext, project_codebook
 from ._errors import ReportError
+from ._images import check_images
 from ._execute import execute_document
 from ._meta import normalise_metadata
 from ._projects import choose_project, instantiate_generic
@@ -163,6 +164,7 @@ def _render_builtin(doc: Document, ctx: ReportContext, formats: tuple[str, ...],
         say("execute", f"{len(doc.cells)} cells unchanged: using cached outputs")
     assembled = assemble(doc, execution)
     ast = markdown_to_ast(_compose_markdown(doc, assembled.markdown), build)
+    check_images(ast, build, doc, ctx.codebook_path)  # only figures this render produced; else say whence
     toc = bool(doc.meta.get("toc", True))
 
     def write(fmt: str) -> Path:
@@ -318,7 +320,7 @@ def _render(project: Path, document: str | Sequence[str] | None, codebook: Path,
         check_quarto_python({**os.environ, **ctx.env()}, project)  # before anything is written
     out.mkdir(parents=True, exist_ok=True)
 
-    build = Path(tempfile.mkdtemp(prefix=".render-", dir=out))
+    build, release_build = open_build_folder(out)  # also removes folders that killed runs left behind
     try:
         rendered: list[tuple[dict[str, Path], bool, str]] = []
         used = "quarto" if quarto is not None else "builtin"
@@ -349,4 +351,4 @@ def _render(project: Path, document: str | Sequence[str] | None, codebook: Path,
         return RenderResult(documents[Path(names[0]).stem], used, any(r[1] for r in rendered), key,
                             documents=documents)
     finally:
-        shutil.rmtree(build, ignore_errors=True)
+        release_build()

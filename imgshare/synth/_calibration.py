@@ -19,10 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .._keypath import KeyPathReader, describe
-from ..errors import ImgshareError, format_problems
+from .._yaml import YamlProblem, load_yaml
+from ..errors import ImgshareError, bounded, format_problems
 
 __all__ = [
     "CalibrationError",
@@ -44,7 +43,7 @@ class CalibrationError(ImgshareError):
     def __init__(self, source: str, problems: list[tuple[str, str]]):
         self.source = source
         self.problems = problems
-        lines = [f"{source}: {path}: {reason}" if path else f"{source}: {reason}" for path, reason in problems]
+        lines = [bounded(f"{source}: {path}: {reason}" if path else f"{source}: {reason}") for path, reason in problems]
         super().__init__(format_problems(lines))
 
 
@@ -134,12 +133,12 @@ class _Problems(KeyPathReader):
             self.fail(path, f"expected a number, found {_kind(value)}")
             return 0.0
         if (lo is not None and value < lo) or (hi is not None and value > hi):
-            self.fail(path, f"expected a number in [{lo}, {hi}], found {value!r}")
+            self.fail(path, f"expected a number in [{lo}, {hi}], found {describe(value)}")
         return float(value)
 
     def whole(self, value: Any, path: str, minimum: int = 0) -> int:
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-            self.fail(path, f"expected a whole number >= {minimum}, found {value!r}")
+            self.fail(path, f"expected a whole number >= {minimum}, found {describe(value)}")
             return minimum
         return value
 
@@ -154,7 +153,7 @@ class _Problems(KeyPathReader):
         out = []
         for i, v in enumerate(value):
             if isinstance(v, bool) or not isinstance(v, int):
-                self.fail(f"{path}[{i}]", f"expected an integer code, found {v!r}")
+                self.fail(f"{path}[{i}]", f"expected an integer code, found {describe(v)}")
             else:
                 out.append(v)
         return tuple(out)
@@ -163,7 +162,7 @@ class _Problems(KeyPathReader):
         out = {}
         for code, n in self.mapping(node, path).items():
             if isinstance(code, bool) or not isinstance(code, int):
-                self.fail(f"{path}.{code}", f"expected an integer code, found {code!r}")
+                self.fail(f"{path}.{code}", f"expected an integer code, found {describe(code)}")
                 continue
             out[code] = self.whole(n, f"{path}.{code}")
         return out
@@ -249,7 +248,7 @@ def _parse_questionnaire(p: _Problems, qid: str, node: Any) -> QuestionnaireCali
         shift = {}
         for code, v in p.mapping(e.get("shift"), f"{epath}.shift").items():
             if isinstance(code, bool) or not isinstance(code, int):
-                p.fail(f"{epath}.shift.{code}", f"expected an integer code, found {code!r}")
+                p.fail(f"{epath}.shift.{code}", f"expected an integer code, found {describe(code)}")
             else:
                 shift[code] = p.number(v, f"{epath}.shift.{code}", -5.0, 5.0)
         effects.append(Effect(str(e.get("variable", "")), p.ids(e.get("items"), f"{epath}.items"), shift))
@@ -296,7 +295,7 @@ def parse_calibration(data: Any, source: str = "calibration.yml") -> Calibration
     root = p.mapping(data, "")
     p.keys(root, "", {"format", "study", "tolerance", "max_iterations", "questionnaires"}, {"questionnaires"})
     if root.get("format", 1) != 1:
-        p.fail("format", f"unsupported calibration format {root.get('format')!r} (this imgshare reads format 1)")
+        p.fail("format", f"unsupported calibration format {describe(root.get('format'))} (this imgshare reads format 1)")
     qs = {str(k): _parse_questionnaire(p, str(k), v)
           for k, v in p.mapping(root.get("questionnaires"), "questionnaires").items()}
     tolerance = p.number(root.get("tolerance", 0.005), "tolerance", 1e-6, 0.5)
@@ -333,9 +332,7 @@ def load_calibration(path: str | Path) -> Calibration:
     except OSError as exc:
         raise CalibrationError(str(path), [("", exc.strerror or str(exc))]) from None
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        raise CalibrationError(str(path), [("", f"{where}invalid YAML ({getattr(exc, 'problem', exc)})")]) from None
+        data = load_yaml(text)
+    except YamlProblem as exc:
+        raise CalibrationError(str(path), [("", str(exc))]) from None
     return parse_calibration(data, source=str(path))

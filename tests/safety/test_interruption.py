@@ -5,11 +5,11 @@ import os
 import signal
 import subprocess
 import sys
-import time
 
 import pytest
 
 from imgshare.cli import main
+from safety.file_watch import watch_opens
 
 
 def digest(folder):
@@ -48,17 +48,9 @@ def big_project(tmp_path_factory):
     return folder / "codebook.yml"
 
 
-def _wait_until_reading(pid, name, timeout=60.0):
-    """Poll the child's open files until it has the data file open: the run is under way."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if any(os.readlink(f"/proc/{pid}/fd/{fd}").endswith(name) for fd in os.listdir(f"/proc/{pid}/fd")):
-                return
-        except OSError:
-            pass
-        time.sleep(0.005)
-    raise AssertionError("the run never opened its data file")
+#: Exit status and message for each stopping signal (128 + the signal number, as shells report).
+STOPPED = {signal.SIGINT: (130, "interrupted (Ctrl-C); previous outputs left as they were"),
+           signal.SIGTERM: (143, "terminated (SIGTERM); previous outputs left as they were")}
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
@@ -67,12 +59,16 @@ def test_interrupted_run_leaves_previous_outputs_intact(big_project, tmp_path, s
     assert main(["analyse", "-c", str(big_project), "--out", str(out)]) == 0
     before = digest(out)
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}   # a finished run would write other bytes
-    proc = subprocess.Popen([sys.executable, "-m", "imgshare", "analyse", "-c", str(big_project),
-                             "--out", str(out)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    _wait_until_reading(proc.pid, "main.csv")
-    proc.send_signal(signum)
+    # The signal goes once the run has opened its data file: the kernel reports the open (no polling).
+    with watch_opens(big_project.parent / "main.csv") as wait_until_opened:
+        proc = subprocess.Popen([sys.executable, "-m", "imgshare", "analyse", "-c", str(big_project),
+                                 "--out", str(out)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        wait_until_opened(timeout=120)
+        proc.send_signal(signum)
     _, err = proc.communicate(timeout=120)
-    assert proc.returncode == 130, err
+    status, message = STOPPED[signum]
+    assert proc.returncode == status, err
+    assert err.decode().strip().splitlines()[-1] == message
     assert b"Traceback" not in err
     assert digest(out) == before
     assert not [p for p in out.iterdir() if p.name.startswith(".")]
