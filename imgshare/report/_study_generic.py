@@ -37,6 +37,11 @@ class GenericMixin:
                    "and shown as answered elsewhere." if reverse else "No statement is reverse-keyed."))
         return Markdown(text)
 
+    def data_statement(self) -> Markdown:
+        """Where the data come from (the codebook's ``study.data_note``), for the methods; empty without one."""
+        note = self.codebook.study.data_note
+        return Markdown(f"The data: {plain(note)}") if note else Markdown("")
+
     def flow_summary(self) -> Markdown:
         """One sentence per questionnaire: responses received, excluded (by reason) and analysed."""
         sentences = []
@@ -128,7 +133,7 @@ class GenericMixin:
         if not self.codebook.comparisons or self.results.comparisons.empty:
             return Outputs(())
         paired = self.labels("fig-paired-")
-        tables = self.labels("tbl-compare-")
+        tables = self.labels("tbl-compare-") + self.labels("tbl-posthoc-")
         adjusted = self._raw.settings.get("p_adjust")
         intro = ("For each comparison, the paragraph gives which group had the higher mean rank on each theme (or "
                  "statement, when the comparison has no themes), the test statistic, the p value and the effect "
@@ -138,7 +143,7 @@ class GenericMixin:
                  + (f" The full results are in {self.refs(tables)}." if tables else "")
                  + (f" Statements are compared side by side in {self.refs(paired)}." if paired else ""))
         return Outputs([Markdown("## Group comparisons {#sec-comparisons}"), Markdown(intro), self.comparisons(),
-                        self.place(paired + tables)])
+                        self.place(paired), self.comparison_tables()])
 
     def remaining_section(self) -> Outputs:
         """'Other tables and figures': every exhibit not placed by an earlier section."""

@@ -197,3 +197,8 @@ def test_generic_discussion_states_findings_and_limitations_from_the_data_with_m
     declarations = html[html.index('id="sec-declarations"'):]
     for name in ("Contributors", "Funding", "Competing interests", "Data availability statement"):
         assert f"<strong>{name}</strong>" in declarations
+
+
+def test_generic_methods_state_the_codebooks_data_note(html):
+    methods = " ".join(html[html.index('id="sec-methods"'):html.index('id="sec-results"')].split())
+    assert "The data: Made-up data for imgshare’s tests." in methods or "The data: Made-up data for imgshare's tests." in methods
