@@ -1,4 +1,4 @@
-"""Read a questionnaire data file (CSV, Excel .xlsx, SPSS .sav) into a table of raw text cells.
+"""Read a questionnaire data file (CSV, Excel .xlsx, SPSS .sav, Stata .dta) into a table of raw text cells.
 
 Everything is read as text so that validation can report exactly what was in the file; nothing
 is coerced here. Fast path: pyarrow's CSV reader; on any parse problem the slow path re-reads the
@@ -37,6 +37,10 @@ class RawTable:
     value_labels: dict[str, dict[int, str]] = field(default_factory=dict)
     #: spreadsheet row of each data row when they are not consecutive (blank lines skipped)
     rows: tuple[int, ...] | None = None
+    #: missing-value declarations of an SPSS/Stata file: column -> (low, high) ranges of codes
+    declared_missing: dict[str, tuple[tuple[float, float], ...]] = field(default_factory=dict)
+    #: what the reader had to say about the file (read as warnings by validation)
+    notes: tuple[str, ...] = ()
 
     def row_of(self, position: int) -> int:
         return self.rows[position] if self.rows is not None else self.first_row + position
@@ -59,6 +63,8 @@ def read_raw(path: Path, *, header_rows: int = 1, encoding: str | None = None,
         return _read_excel(path, header_rows, sheet)
     if suffix in (".sav", ".zsav"):
         return _read_sav(path)
+    if suffix == ".dta":
+        return _read_dta(path)
     return _read_csv(path, header_rows, encoding, delimiter)
 
 
@@ -213,19 +219,53 @@ def _cell_text(v: object) -> str:
     return str(v)
 
 
-# --------------------------------------------------------------------------------------- SPSS
+# ------------------------------------------------------------------------------- SPSS, Stata
+
+
+def _integer_labels(meta) -> dict[str, dict[int, str]]:
+    return {var: {int(k): str(v) for k, v in labels.items() if isinstance(k, (int, float)) and float(k).is_integer()}
+            for var, labels in (meta.variable_value_labels or {}).items()}
 
 
 def _read_sav(path: Path) -> RawTable:
+    """An SPSS file with its user-missing codes kept as values (they are declared in the codebook as
+    non-substantive answers; the declarations are kept so that validation can point to them)."""
     import pyreadstat
 
     name = path.name
     try:
-        df, meta = pyreadstat.read_sav(str(path), apply_value_formats=False)
+        df, meta = pyreadstat.read_sav(str(path), apply_value_formats=False, user_missing=True)
     except Exception as exc:  # pyreadstat raises its own ReadstatError / PyreadstatError
         raise DataError(Problem(name, None, None, f"not a readable SPSS file ({exc})", "an SPSS .sav file")) from None
     cells = df.astype(object).map(_cell_text)
     frame = pd.DataFrame(cells.to_numpy(), columns=list(df.columns), dtype=object)
-    labels = {var: {int(k): str(v) for k, v in meta.variable_value_labels.get(var, {}).items()
-                    if float(k).is_integer()} for var in meta.variable_value_labels}
-    return RawTable(name, frame, 1, labels)
+    declared = {var: tuple((float(r["lo"]), float(r["hi"])) for r in ranges)
+                for var, ranges in (meta.missing_ranges or {}).items() if ranges}
+    return RawTable(name, frame, 1, _integer_labels(meta), declared_missing=declared)
+
+
+def _read_dta(path: Path) -> RawTable:
+    """A Stata file. Numeric codes (e.g. -99 "Refused") are kept as values; Stata's extended missing
+    values .a-.z have no number, so they are read as blank and counted in a note."""
+    import pyreadstat
+
+    name = path.name
+    try:
+        df, meta = pyreadstat.read_dta(str(path), apply_value_formats=False, user_missing=True)
+    except Exception as exc:
+        raise DataError(Problem(name, None, None, f"not a readable Stata file ({exc})", "a Stata .dta file")) from None
+    notes = []
+    for var, letters in (meta.missing_user_values or {}).items():
+        if var not in df.columns:
+            continue
+        column = df[var]
+        found = {f".{x}": int((column == x).sum()) for x in letters}
+        found = {k: v for k, v in found.items() if v}
+        if found:
+            df[var] = column.where(~column.isin(letters))
+            notes.append(f"{name}: column {var}: Stata extended missing value(s) "
+                         + ", ".join(f"{k} ({v} rows)" for k, v in found.items())
+                         + " read as blank; recode them to numbers declared under 'missing' to report them")
+    cells = df.astype(object).map(_cell_text)
+    frame = pd.DataFrame(cells.to_numpy(), columns=list(df.columns), dtype=object)
+    return RawTable(name, frame, 1, _integer_labels(meta), notes=tuple(notes))

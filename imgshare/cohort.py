@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +18,8 @@ from .codebook import Codebook, Exclusion, Questionnaire
 from .errors import DataError, Problem
 from .loading import LoadedQuestionnaire, load_questionnaire
 
-__all__ = ["Cohort", "build_cohort", "apply_exclusions", "required_columns", "flow_table", "data_warnings"]
+__all__ = ["Cohort", "build_cohort", "apply_exclusions", "required_columns", "flow_table", "data_warnings",
+           "exclusion_warnings"]
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,9 @@ class Cohort:
     variables (raw codes as nullable Int64; text as string; numbers as Float64).
     ``excluded[q]`` has the same columns plus ``row`` (spreadsheet row) and ``reason``.
     ``flow`` has columns questionnaire, stage ('received' | 'excluded' | 'analysed'), reason, n.
+    ``nonsubstantive[q]`` holds the analysed respondents' non-substantive answers (codes declared
+    under ``missing``; missing in ``responses``): same index, one Int64 column per column with
+    declared codes (absent when the questionnaire declares none).
     """
 
     codebook: Codebook
@@ -37,6 +41,7 @@ class Cohort:
     flow: pd.DataFrame
     files: Mapping[str, Path]
     warnings: tuple[str, ...]
+    nonsubstantive: Mapping[str, pd.DataFrame] = field(default_factory=dict)
 
     @property
     def synthetic(self) -> bool:
@@ -60,13 +65,29 @@ def _asked(q: Questionnaire, frame: pd.DataFrame, column: str) -> np.ndarray:
     return asked
 
 
-def _rule_matches(rule: Exclusion, q: Questionnaire, codebook: Codebook, frame: pd.DataFrame) -> np.ndarray:
-    hit = np.zeros(len(frame), dtype=bool)
+def _given(codes: pd.DataFrame | None, column: str, wanted: tuple[int, ...] | None, n: int) -> np.ndarray:
+    """Respondents whose non-substantive answer to ``column`` is one of ``wanted`` (None: any)."""
+    if codes is None or column not in codes.columns:
+        return np.zeros(n, dtype=bool)
+    given = codes[column]
+    hit = given.notna() if wanted is None else given.isin(wanted)
+    return hit.fillna(False).to_numpy(dtype=bool)
+
+
+def _rule_matches(rule: Exclusion, q: Questionnaire, codebook: Codebook, frame: pd.DataFrame,
+                  codes: pd.DataFrame | None = None) -> np.ndarray:
+    """A blank counts as non-response; a non-substantive code only when the rule lists it (``codes``)."""
+    n = len(frame)
+    hit = np.zeros(n, dtype=bool)
     columns = required_columns(q, codebook) if rule.missing_any == ("required",) else rule.missing_any
+    counted = None if rule.all_codes else rule.codes
     for col in columns:
-        hit |= frame[col].isna().to_numpy(dtype=bool) & _asked(q, frame, col)
-    for var, codes in rule.when.items():
-        hit |= frame[var].isin(codes).fillna(False).to_numpy(dtype=bool)
+        blank = frame[col].isna().to_numpy(dtype=bool) & ~_given(codes, col, None, n)
+        if counted is None or counted:
+            blank |= _given(codes, col, counted, n)
+        hit |= blank & _asked(q, frame, col)
+    for var, wanted in rule.when.items():
+        hit |= frame[var].isin(wanted).fillna(False).to_numpy(dtype=bool) | _given(codes, var, wanted, n)
     return hit
 
 
@@ -76,7 +97,7 @@ def apply_exclusions(loaded: LoadedQuestionnaire, codebook: Codebook) -> tuple[p
     frame = loaded.frame
     reason = np.full(len(frame), "", dtype=object)
     for rule in q.exclusions:
-        hit = _rule_matches(rule, q, codebook, frame) & (reason == "")
+        hit = _rule_matches(rule, q, codebook, frame, loaded.nonsubstantive) & (reason == "")
         reason[hit] = rule.reason
     keep = reason == ""
     excluded = frame.loc[~keep].copy()
@@ -131,10 +152,12 @@ def build_cohort(codebook: Codebook, data_dir: Path | str | None = None, encodin
     if problems:
         raise DataError(problems, omitted=omitted)
 
-    responses, excluded, received, analysed, warnings = {}, {}, {}, {}, []
+    responses, excluded, received, analysed, warnings, nonsubstantive = {}, {}, {}, {}, [], {}
     for qid, lq in loaded.items():
         kept, dropped = apply_exclusions(lq, codebook)
         responses[qid], excluded[qid] = kept, dropped
+        if lq.nonsubstantive is not None and len(lq.nonsubstantive.columns):
+            nonsubstantive[qid] = lq.nonsubstantive.loc[kept.index].copy()
         received[qid], analysed[qid] = len(lq.frame), len(kept)
         warnings.extend(lq.warnings)
         if len(kept) == 0:
@@ -146,9 +169,29 @@ def build_cohort(codebook: Codebook, data_dir: Path | str | None = None, encodin
         raise DataError(problems)
     flow = flow_table(codebook, received, excluded, analysed)
     _check_flow(flow, codebook)
+    warnings.extend(exclusion_warnings(codebook, flow))
     warnings.extend(data_warnings(codebook, responses))
     files = {qid: lq.path for qid, lq in loaded.items()}
-    return Cohort(codebook, responses, excluded, flow, files, tuple(warnings))
+    return Cohort(codebook, responses, excluded, flow, files, tuple(warnings), nonsubstantive)
+
+
+def exclusion_warnings(codebook: Codebook, flow: pd.DataFrame) -> list[str]:
+    """An exclusion rule removing more than ``analysis.max_excluded_share`` of a questionnaire's
+    responses is said out loud: such a rule usually catches a column that is blank by design."""
+    limit = codebook.analysis.max_excluded_share
+    out = []
+    for qid, q in codebook.questionnaires.items():
+        part = flow[flow["questionnaire"] == qid]
+        received = int(part.loc[part["stage"] == "received", "n"].sum())
+        rules = {rule.reason: rule for rule in reversed(q.exclusions)}  # the first rule with each reason
+        for reason, rule in reversed(list(rules.items())):
+            n = int(part.loc[(part["stage"] == "excluded") & (part["reason"] == reason), "n"].sum())
+            if received and n / received > limit:
+                out.append(f"{q.label}: exclusion rule '{rule.id}' ({rule.reason}) removes {n} of {received} "
+                           f"responses ({100 * n / received:.0f}%), more than analysis.max_excluded_share "
+                           f"({100 * limit:g}%); check that it names only columns every respondent must answer "
+                           "(optional variables need required: false)")
+    return out
 
 
 def data_warnings(codebook: Codebook, responses: Mapping[str, pd.DataFrame]) -> list[str]:

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ._data_checks import declared_missing, grouped_warnings, label_findings, qualtrics_rows
 from ._readers import RawTable, read_raw
 from .codebook import Codebook, Level, Questionnaire
 from .errors import DataError, Problem
@@ -28,13 +29,19 @@ PER_COLUMN_LIMIT = 20
 
 @dataclass(frozen=True)
 class LoadedQuestionnaire:
-    """One questionnaire's received rows, typed. ``frame`` is indexed by respondent id."""
+    """One questionnaire's received rows, typed. ``frame`` is indexed by respondent id.
+
+    A non-substantive answer (a code declared under ``missing``) is missing in ``frame`` and
+    recorded in ``nonsubstantive``: same index, one nullable Int64 column per column that has
+    declared codes, holding the code given (missing elsewhere).
+    """
 
     questionnaire: Questionnaire
     path: Path
     frame: pd.DataFrame
     rows: np.ndarray
     warnings: tuple[str, ...]
+    nonsubstantive: pd.DataFrame | None = None
 
 
 def _norm(text: str) -> str:
@@ -50,16 +57,20 @@ def _code_lookup(levels: tuple[Level, ...], answers: str) -> dict[str, int]:
     return lookup
 
 
-def _expected_levels(levels: tuple[Level, ...], answers: str, what: str) -> str:
+def _expected_levels(levels: tuple[Level, ...], answers: str, what: str, missing: tuple[Level, ...] = ()) -> str:
     codes = [lv.code for lv in levels]
     contiguous = codes == list(range(min(codes), max(codes) + 1))
     code_text = f"{min(codes)}-{max(codes)}" if contiguous and len(codes) > 2 else ", ".join(map(str, codes))
     labels = "; ".join(f"{lv.code} = {lv.label}" for lv in levels)
+    extra = ""
+    if missing:
+        extra = ", a non-substantive " + ("code" if answers == "codes" else "answer") + " (" + "; ".join(
+            f"{lv.code} = {lv.label}" for lv in missing) + ")"
     if answers == "codes":
-        return f"a code of {what} ({code_text}) or blank"
+        return f"a code of {what} ({code_text}){extra} or blank"
     if answers == "labels":
-        return f"a label of {what} ({labels}) or blank"
-    return f"a code or label of {what} ({labels}) or blank"
+        return f"a label of {what} ({labels}){extra} or blank"
+    return f"a code or label of {what} ({labels}){extra} or blank"
 
 
 class _Collector:
@@ -78,8 +89,15 @@ class _Collector:
 
 
 def _coded(values: pd.Series, lookup: dict[str, int], column: str, expected: str,
-           out: _Collector) -> pd.Series:
-    """Map text cells to integer codes through their unique values (fast for large files)."""
+           out: _Collector, nonsubstantive: tuple[int, ...] = (), declared: dict[int, str] | None = None,
+           where: str = "") -> tuple[pd.Series, pd.Series | None]:
+    """Map text cells to integer codes through their unique values (fast for large files).
+
+    Returns (codes, non-substantive codes): a cell holding one of the ``nonsubstantive`` codes is
+    missing in the first and kept in the second (None when no ``nonsubstantive`` code is declared).
+    ``declared``: codes the file itself declares missing, named in the message when they are
+    found but not declared in the codebook (under ``where``).
+    """
     codes_of_unique, uniques = pd.factorize(values, sort=False)
     mapped = np.full(len(uniques), -1, dtype=np.int64)
     missing = np.zeros(len(uniques), dtype=bool)
@@ -100,11 +118,28 @@ def _coded(values: pd.Series, lookup: dict[str, int], column: str, expected: str
     mask = missing[codes_of_unique]
     if bad:
         is_bad = np.isin(codes_of_unique, bad)
-        positions = np.flatnonzero(is_bad)
+        flagged = [k for k in bad if declared and _integer_text(_norm(str(uniques[k]))) in declared]
+        if flagged:  # the file says these are missing values: one line saying where to declare them
+            hit = np.isin(codes_of_unique, flagged)
+            shown = sorted({_integer_text(_norm(str(uniques[k]))) for k in flagged})
+            out.whole(column, f"code(s) {', '.join(f'{c} ({declared[c]!r})' if declared[c] else str(c) for c in shown)}"
+                              f" in {int(hit.sum())} row(s), declared missing in the file, are not in the codebook",
+                      f"expected them declared under {where} (e.g. missing: {{{shown[0]}: "
+                      f"{declared[shown[0]] or 'No answer'}}}), or {expected}")
+            is_bad_cells = is_bad & ~hit
+        else:
+            is_bad_cells = is_bad
+        positions = np.flatnonzero(is_bad_cells)
         found = [f"found {str(uniques[codes_of_unique[p]])!r}" for p in positions[:PER_COLUMN_LIMIT]]
         out.rows(column, positions, found, f"expected {expected}")
         mask = mask | is_bad
-    return pd.Series(pd.arrays.IntegerArray(result, mask), index=values.index, name=column, dtype="Int64")
+    nonsub = None
+    if nonsubstantive:
+        is_code = np.isin(result, np.asarray(nonsubstantive, dtype=np.int64)) & ~mask
+        nonsub = pd.Series(pd.arrays.IntegerArray(result.copy(), ~is_code), index=values.index, name=column,
+                           dtype="Int64")
+        mask = mask | is_code
+    return pd.Series(pd.arrays.IntegerArray(result, mask), index=values.index, name=column, dtype="Int64"), nonsub
 
 
 #: A code written as a number: ASCII digits, optionally signed, optionally with a zero fraction
@@ -119,8 +154,18 @@ def _integer_text(key: str) -> int | None:
     return int(float(key)) if "." in key else int(key)
 
 
-def _numbers(values: pd.Series, column: str, out: _Collector, minimum: float | None = None) -> pd.Series:
+def _numbers(values: pd.Series, column: str, out: _Collector, minimum: float | None = None,
+             missing: tuple[Level, ...] = ()) -> tuple[pd.Series, pd.Series | None]:
+    """Numbers (missing where blank), and the non-substantive codes among them (a value equal
+    to a ``missing`` code, or its label) when any are declared."""
     stripped = values.astype(str).str.strip()
+    nonsub = None
+    if missing:
+        lookup = {**{_norm(lv.label): lv.code for lv in missing}, **{str(lv.code): lv.code for lv in missing}}
+        keys = stripped.map(_norm)
+        as_code = keys.map(lambda k: lookup.get(k, lookup.get(str(_integer_text(k)), None)))
+        nonsub = pd.Series(pd.array(as_code.tolist(), dtype="Int64"), index=values.index, name=column)
+        stripped = stripped.where(nonsub.isna().to_numpy(), "")
     parsed = pd.to_numeric(stripped.where(stripped != "", None), errors="coerce")
     bad = (stripped != "") & parsed.isna()
     if minimum is not None:
@@ -128,9 +173,11 @@ def _numbers(values: pd.Series, column: str, out: _Collector, minimum: float | N
     if bad.any():
         positions = np.flatnonzero(bad.to_numpy())
         found = [f"found {stripped.iloc[p]!r}" for p in positions[:PER_COLUMN_LIMIT]]
-        expected = "expected a number" + (f" >= {minimum:g}" if minimum is not None else "") + " or blank"
+        codes = "; ".join(f"{lv.code} = {lv.label}" for lv in missing)
+        expected = ("expected a number" + (f" >= {minimum:g}" if minimum is not None else "")
+                    + (f", a non-substantive code ({codes})" if missing else "") + " or blank")
         out.rows(column, positions, found, expected)
-    return pd.Series(parsed.where(~bad), index=values.index, name=column).astype("Float64")
+    return pd.Series(parsed.where(~bad), index=values.index, name=column).astype("Float64"), nonsub
 
 
 def _text(values: pd.Series) -> pd.Series:
@@ -138,19 +185,14 @@ def _text(values: pd.Series) -> pd.Series:
     return s.where(s.str.strip() != "", None).astype("string")
 
 
-def _check_value_labels(raw: RawTable, column: str, levels: tuple[Level, ...], what: str, out: _Collector) -> None:
-    """An SPSS file's own value labels must agree with the codebook's levels."""
-    file_labels = raw.value_labels.get(column)
-    if not file_labels:
-        return
-    book = {lv.code: lv.label for lv in levels}
-    for code, label in sorted(file_labels.items()):
-        if code in book and _norm(label) != _norm(book[code]):
-            out.whole(column, f"value label {code} = {label!r} in the file",
-                      f"expected {code} = {book[code]!r} as in the codebook ({what})")
-        elif code not in book:
-            out.whole(column, f"value label {code} = {label!r} in the file is not a level of {what}",
-                      f"expected codes {', '.join(str(c) for c in book)}")
+def _check_value_labels(raw: RawTable, column: str, levels: tuple[Level, ...], missing: tuple[Level, ...],
+                        what: str, where: str, out: _Collector, found: list[tuple[str, str]]) -> None:
+    """An SPSS or Stata file's own value labels against the codebook's (the codebook's win; codes
+    that run the other way are an error)."""
+    problems, warnings = label_findings(raw, column, levels, missing, what, where)
+    for text, expected in problems:
+        out.whole(column, text, expected)
+    found.extend(warnings)
 
 
 #: Undeclared column names listed in the warning before the rest are counted.
@@ -192,28 +234,43 @@ def parse_raw(codebook: Codebook, qid: str, raw: RawTable, path: Path) -> Loaded
         warnings.append(_extra_columns_warning(raw.file, extra))
     if len(frame) == 0:
         out.whole(None, "no data rows (header only)", "at least one respondent row after the header")
+    if q.header_rows == 1 and qualtrics_rows(raw, q.items or q.columns):
+        out.whole(None, "rows 2 and 3 look like a Qualtrics export's extra header rows (question texts, "
+                        "then ImportId cells)",
+                  f"header_rows: 3 under questionnaires.{qid} in {codebook.source}, so that they are skipped")
     if out.problems:
         raise DataError(out.problems)
 
     columns: dict[str, pd.Series] = {}
+    nonsub: dict[str, pd.Series] = {}
+    label_warnings: list[tuple[str, str]] = []
     for iid in q.items:
         scale = codebook.scale_of(iid)
         what = f"scale {scale.id}"
-        _check_value_labels(raw, iid, scale.levels, what, out)
-        columns[iid] = _coded(frame[iid], _code_lookup(scale.levels, q.answers), iid,
-                              _expected_levels(scale.levels, q.answers, what), out)
+        missing = codebook.missing_of(qid, iid)
+        where = f"scales.{scale.id}.missing (or items.{iid}.missing)"
+        _check_value_labels(raw, iid, scale.levels, missing, what, where, out, label_warnings)
+        columns[iid], nonsub[iid] = _coded(
+            frame[iid], _code_lookup(scale.levels + missing, q.answers), iid,
+            _expected_levels(scale.levels, q.answers, what, missing), out, tuple(lv.code for lv in missing),
+            declared_missing(raw, iid), where)
     for vid, var in q.variables.items():
+        where = f"questionnaires.{qid}.variables.{vid}.missing"
         if var.type == "categorical":
             what = f"variable {vid}"
-            _check_value_labels(raw, vid, var.levels, what, out)
-            columns[vid] = _coded(frame[vid], _code_lookup(var.levels, q.answers), vid,
-                                  _expected_levels(var.levels, q.answers, what), out)
+            _check_value_labels(raw, vid, var.levels, var.missing, what, where, out, label_warnings)
+            columns[vid], nonsub[vid] = _coded(
+                frame[vid], _code_lookup(var.levels + var.missing, q.answers), vid,
+                _expected_levels(var.levels, q.answers, what, var.missing), out, var.missing_codes,
+                declared_missing(raw, vid), where)
         elif var.type == "number":
-            columns[vid] = _numbers(frame[vid], vid, out)
+            columns[vid], nonsub[vid] = _numbers(frame[vid], vid, out, missing=var.missing)
         else:
             columns[vid] = _text(frame[vid])
+    warnings.extend(raw.notes)
+    warnings.extend(grouped_warnings(raw.file, label_warnings))
     if q.weight:
-        w = _numbers(frame[q.weight], q.weight, out, minimum=0)
+        w, _ = _numbers(frame[q.weight], q.weight, out, minimum=0)
         blank = np.flatnonzero(w.isna().to_numpy())
         out.rows(q.weight, blank, ["found a blank weight"] * min(len(blank), PER_COLUMN_LIMIT), "expected a weight >= 0")
         columns[q.weight] = w
@@ -235,8 +292,10 @@ def parse_raw(codebook: Codebook, qid: str, raw: RawTable, path: Path) -> Loaded
     if out.problems:
         raise DataError(out.problems, omitted=out.omitted)
     typed.index = pd.Index(ids.to_numpy(dtype=object), name=q.id_column)
+    codes = pd.DataFrame({c: s for c, s in nonsub.items() if s is not None}, index=frame.index)
+    codes.index = typed.index
     rows = np.array([raw.row_of(i) for i in range(len(frame))], dtype=np.int64)
-    return LoadedQuestionnaire(q, path, typed, rows, tuple(warnings))
+    return LoadedQuestionnaire(q, path, typed, rows, tuple(warnings), codes)
 
 
 def _check_asked_if(q: Questionnaire, typed: pd.DataFrame, out: _Collector) -> None:

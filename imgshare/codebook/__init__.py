@@ -8,11 +8,13 @@ whose lines name the key path and the reason, e.g.
 Layout: ``_model.py`` (the frozen dataclasses), ``_reader.py`` (typed values read with their key
 paths), ``_parse_measures.py`` (scales, items, domains, themes), ``_parse_questionnaires.py``
 (questionnaires, variables, exclusions), ``_parse_comparisons.py``, ``_parse_codebook.py`` (the
-root, study metadata and checks across sections) and ``_load_codebook.py`` (the file and YAML).
+root, study metadata and checks across sections), ``_load_codebook.py`` (the file and YAML) and
+``_words.py`` (:func:`scale_words`: how each scale's answers are spoken of in captions and prose).
 """
 
 from ._load_codebook import load_codebook
 from ._model import (
+    Analysis,
     Codebook,
     Comparison,
     Domain,
@@ -26,6 +28,7 @@ from ._model import (
     Variable,
 )
 from ._parse_codebook import parse_codebook
+from ._words import SCALE_KINDS, ScaleWords, common_words, scale_words
 
 __all__ = [
     "Level",
@@ -39,6 +42,11 @@ __all__ = [
     "Comparison",
     "Study",
     "Codebook",
+    "Analysis",
+    "ScaleWords",
+    "SCALE_KINDS",
+    "scale_words",
+    "common_words",
     "load_codebook",
     "parse_codebook",
 ]

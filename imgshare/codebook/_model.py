@@ -23,15 +23,26 @@ __all__ = [
     "Comparison",
     "Study",
     "Codebook",
+    "Analysis",
     "VARIABLE_TYPES",
     "TESTS",
     "ANSWER_FORMS",
+    "WORDINGS",
+    "DEFAULT_MIN_ANSWERED",
+    "DEFAULT_MAX_EXCLUDED_SHARE",
 ]
 
 # The allowed values of Variable.type, Comparison.test and Questionnaire.answers.
 VARIABLE_TYPES = ("categorical", "text", "number")
-TESTS = ("auto", "mann-whitney", "kruskal-wallis")
+TESTS = ("auto", "mann-whitney", "kruskal-wallis", "spearman")
 ANSWER_FORMS = ("auto", "codes", "labels")
+WORDINGS = ("published", "reconstructed")
+
+#: Share of a theme's items a respondent must answer to get a theme score (``analysis.min_answered``).
+DEFAULT_MIN_ANSWERED = 0.5
+#: An exclusion rule removing more than this share of a questionnaire's responses is warned about
+#: (``analysis.max_excluded_share``).
+DEFAULT_MAX_EXCLUDED_SHARE = 0.2
 
 
 @dataclass(frozen=True)
@@ -40,9 +51,19 @@ class Level:
     label: str
 
 
+def _label_in(levels: tuple[Level, ...], code: int) -> str:
+    return {lv.code: lv.label for lv in levels}[code]
+
+
 @dataclass(frozen=True)
 class Scale:
-    """An ordered response scale; ``agree``/``neutral``/``disagree`` partition its codes."""
+    """An ordered response scale; ``agree``/``neutral``/``disagree`` partition its codes.
+
+    ``missing`` are codes that are answers but not substantive ones ("Don't know", "Not
+    applicable", SPSS user-missing codes): never a level of the scale, never in a rank test,
+    counted and reported apart. ``kind`` and ``words`` say how the scale is spoken of (see
+    :func:`imgshare.codebook.scale_words`).
+    """
 
     id: str
     label: str
@@ -50,6 +71,10 @@ class Scale:
     agree: frozenset[int]
     neutral: frozenset[int]
     disagree: frozenset[int]
+    missing: tuple[Level, ...] = ()
+    kind: str = "agreement"
+    #: Overrides of the kind's words, as (key, word) pairs (see ``WORD_KEYS``).
+    words: tuple[tuple[str, str], ...] = ()
 
     @property
     def codes(self) -> tuple[int, ...]:
@@ -68,7 +93,11 @@ class Scale:
         return bool(self.neutral)
 
     def label_of(self, code: int) -> str:
-        return {lv.code: lv.label for lv in self.levels}[code]
+        return _label_in(self.levels + self.missing, code)
+
+    @property
+    def missing_codes(self) -> tuple[int, ...]:
+        return tuple(lv.code for lv in self.missing)
 
     def category_of(self, code: int) -> str:
         """'agree', 'neutral' or 'disagree'."""
@@ -95,11 +124,19 @@ class Item:
     reverse: bool = False
     required: bool = True
     wording: str = "published"
+    #: Non-substantive codes of this item only, on top of its scale's ``missing``.
+    missing: tuple[Level, ...] = ()
 
 
 @dataclass(frozen=True)
 class Variable:
-    """A non-Likert column: categorical (ordered coded levels), free text, or number."""
+    """A non-Likert column: categorical (ordered coded levels), free text, or number.
+
+    ``missing_levels`` are levels that stay in the variable's table but are left out of group
+    comparisons ("prefer not to say" as an answer option); ``missing`` are non-substantive codes
+    that are not levels (SPSS user-missing codes such as -99 "Refused"): counted apart, never
+    a value of the variable.
+    """
 
     id: str
     type: str
@@ -109,27 +146,36 @@ class Variable:
     asked_if: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
     missing_levels: tuple[int, ...] = ()
     note: str = ""
+    missing: tuple[Level, ...] = ()
 
     @property
     def codes(self) -> tuple[int, ...]:
         return tuple(lv.code for lv in self.levels)
 
+    @property
+    def missing_codes(self) -> tuple[int, ...]:
+        return tuple(lv.code for lv in self.missing)
+
     def label_of(self, code: int) -> str:
-        return {lv.code: lv.label for lv in self.levels}[code]
+        return _label_in(self.levels + self.missing, code)
 
 
 @dataclass(frozen=True)
 class Exclusion:
     """A rule removing respondents from the analysed cohort, applied in order (first match wins).
 
-    ``missing_any`` lists columns (or is ``('required',)``) whose non-response excludes;
-    ``when`` maps a categorical variable to the codes that exclude.
+    ``missing_any`` lists columns (or is ``('required',)``) whose non-response excludes: a
+    blank, or one of the non-substantive ``codes`` (``all_codes``: any declared one);
+    ``when`` maps a categorical variable or an item to the codes that exclude (non-substantive
+    codes included).
     """
 
     id: str
     reason: str
     missing_any: tuple[str, ...] = ()
     when: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
+    codes: tuple[int, ...] = ()
+    all_codes: bool = False
 
 
 @dataclass(frozen=True)
@@ -188,6 +234,13 @@ class Comparison:
     items: tuple[str, ...] = ()
     themes: tuple[str, ...] = ()
     test: str = "auto"
+    #: Number variables compared as outcomes (rank tests of their values by group).
+    variables: tuple[str, ...] = ()
+
+    @property
+    def correlational(self) -> bool:
+        """Grouped ``by`` a number variable: each outcome is correlated with it (Spearman)."""
+        return self.test == "spearman"
 
 
 @dataclass(frozen=True)
@@ -205,6 +258,14 @@ class Study:
 
 
 @dataclass(frozen=True)
+class Analysis:
+    """Codebook-wide analysis settings (the ``analysis`` section)."""
+
+    min_answered: float = DEFAULT_MIN_ANSWERED
+    max_excluded_share: float = DEFAULT_MAX_EXCLUDED_SHARE
+
+
+@dataclass(frozen=True)
 class Codebook:
     study: Study
     scales: Mapping[str, Scale]
@@ -215,9 +276,19 @@ class Codebook:
     comparisons: Mapping[str, Comparison]
     source: str = "codebook.yml"
     base_dir: Path = Path(".")
+    analysis: Analysis = Analysis()
 
     def scale_of(self, item_id: str) -> Scale:
         return self.scales[self.items[item_id].scale]
+
+    def missing_of(self, questionnaire_id: str, column: str) -> tuple[Level, ...]:
+        """The non-substantive codes declared for ``column`` (an item: its scale's, then its own)."""
+        if column in self.items:
+            item = self.items[column]
+            scale = self.scales.get(item.scale)
+            return (scale.missing if scale is not None else ()) + item.missing
+        var = self.questionnaires[questionnaire_id].variables.get(column)
+        return var.missing if var is not None else ()
 
     def data_path(self, questionnaire_id: str, data_dir: Path | None = None) -> Path:
         return (data_dir or self.base_dir) / self.questionnaires[questionnaire_id].file

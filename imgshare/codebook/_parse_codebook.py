@@ -10,7 +10,7 @@ from typing import Any
 
 from .._keypath import describe
 from ..errors import CodebookError
-from ._model import Codebook, Study
+from ._model import DEFAULT_MAX_EXCLUDED_SHARE, DEFAULT_MIN_ANSWERED, Analysis, Codebook, Study
 from ._parse_comparisons import parse_comparison
 from ._parse_measures import parse_domain, parse_item, parse_scale, parse_theme
 from ._parse_questionnaires import parse_questionnaire
@@ -26,7 +26,8 @@ def parse_codebook(data: Any, source: str = "codebook.yml", base_dir: Path | str
     root = r.mapping(data, "")
     if r.problems:
         raise CodebookError(source, r.problems)
-    r.keys(root, "", {"format", "study", "scales", "items", "domains", "themes", "questionnaires", "comparisons"},
+    r.keys(root, "", {"format", "study", "scales", "items", "domains", "themes", "questionnaires", "comparisons",
+                      "analysis"},
            {"scales", "items", "questionnaires"})
     check_ids(r, root)
     check_required_texts(r, root)
@@ -46,6 +47,12 @@ def parse_codebook(data: Any, source: str = "codebook.yml", base_dir: Path | str
         data_note=r.string(snode, "data_note", "study", ""),
         registration=r.string(snode, "registration", "study", ""),
     )
+
+    anode = r.mapping(root.get("analysis"), "analysis", required=False)
+    r.keys(anode, "analysis", {"min_answered", "max_excluded_share"})
+    analysis = Analysis(min_answered=r.share(anode, "min_answered", "analysis", DEFAULT_MIN_ANSWERED),
+                        max_excluded_share=r.share(anode, "max_excluded_share", "analysis",
+                                                   DEFAULT_MAX_EXCLUDED_SHARE, zero=True))
 
     scales = {str(k): parse_scale(r, str(k), v) for k, v in r.mapping(root.get("scales"), "scales").items()}
     items = {str(k): parse_item(r, str(k), v, scales) for k, v in r.mapping(root.get("items"), "items").items()}
@@ -77,4 +84,5 @@ def parse_codebook(data: Any, source: str = "codebook.yml", base_dir: Path | str
     }
     if r.problems:
         raise CodebookError(source, r.problems)
-    return Codebook(study, scales, items, domains, themes, questionnaires, comparisons, source, Path(base_dir))
+    return Codebook(study, scales, items, domains, themes, questionnaires, comparisons, source, Path(base_dir),
+                    analysis)

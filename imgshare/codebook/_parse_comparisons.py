@@ -16,14 +16,18 @@ __all__ = ["parse_comparison"]
 def parse_comparison(r: CodebookReader, cid: str, node: Any, cb: dict) -> Comparison:
     path = f"comparisons.{cid}"
     node = r.mapping(node, path)
-    r.keys(node, path, {"label", "between", "groups", "questionnaire", "by", "levels", "items", "themes", "test"})
+    r.keys(node, path, {"label", "between", "groups", "questionnaire", "by", "levels", "items", "themes", "test",
+                        "variables"})
     between = "questionnaires" if node.get("between") == "questionnaires" else "variable"
     if "between" in node and node["between"] != "questionnaires":
         r.fail(f"{path}.between", f"expected 'questionnaires', found {describe(node['between'])} (use 'by' for a variable)")
     groups: tuple[str, ...] = ()
     qid = by = None
     levels = None
+    n_levels = 0
+    by_number = False
     asked: set[str] = set()
+    qs = []
     if between == "questionnaires":
         groups = r.id_list(node.get("groups"), f"{path}.groups")
         for i, g in enumerate(groups):
@@ -33,6 +37,7 @@ def parse_comparison(r: CodebookReader, cid: str, node: Any, cb: dict) -> Compar
             r.fail(f"{path}.groups", "a comparison needs at least two questionnaires")
         qs = [cb["questionnaires"][g] for g in groups if g in cb["questionnaires"]]
         asked = set.intersection(*(set(q.items) for q in qs)) if qs else set()
+        n_levels = len(groups)
     else:
         qid = r.string(node, "questionnaire", path)
         by = r.string(node, "by", path)
@@ -47,8 +52,12 @@ def parse_comparison(r: CodebookReader, cid: str, node: Any, cb: dict) -> Compar
             var = q.variables.get(by)
             if var is None:
                 r.fail(f"{path}.by", f"unknown variable '{by}' in questionnaire '{qid}'")
+            elif var.type == "number":
+                by_number = True
+                if "levels" in node:
+                    r.fail(f"{path}.levels", f"'{by}' is a number variable: it has no levels to choose")
             elif var.type != "categorical":
-                r.fail(f"{path}.by", f"grouping variable '{by}' must be categorical (it is {var.type})")
+                r.fail(f"{path}.by", f"grouping variable '{by}' must be categorical or a number (it is {var.type})")
             elif "levels" in node:
                 levels = r.code_list(node.get("levels"), f"{path}.levels")
                 for i, c in enumerate(levels):
@@ -56,8 +65,12 @@ def parse_comparison(r: CodebookReader, cid: str, node: Any, cb: dict) -> Compar
                         r.fail(f"{path}.levels[{i}]", f"code {c} is not a level of '{by}'")
                 if len(levels) < 2:
                     r.fail(f"{path}.levels", "a comparison needs at least two groups")
+            if var is not None and var.type == "categorical":
+                n_levels = len(levels) if levels is not None else len(
+                    [c for c in var.codes if c not in var.missing_levels])
         if q is not None:
             asked = set(q.items)
+            qs = [q]
     items = r.id_list(node.get("items"), f"{path}.items") if node.get("items") != "all" else tuple(
         i for i in cb["items"] if i in asked
     )
@@ -70,13 +83,33 @@ def parse_comparison(r: CodebookReader, cid: str, node: Any, cb: dict) -> Compar
     for i, tid in enumerate(themes):
         if tid not in cb["themes"]:
             r.fail(f"{path}.themes[{i}]", f"unknown theme '{tid}'")
-    if not items and not themes:
-        r.fail(path, "a comparison needs 'items' or 'themes'")
-    test = r.string(node, "test", path, "auto")
-    if test not in TESTS:
-        r.fail(f"{path}.test", f"unknown test '{test}' (expected one of: {', '.join(TESTS)})")
-    if test == "mann-whitney":
-        n_groups = len(groups) if between == "questionnaires" else len(levels or ())
-        if n_groups > 2:
-            r.fail(f"{path}.test", f"Mann-Whitney U compares two groups, this comparison has {n_groups}")
-    return Comparison(cid, r.string(node, "label", path, cid), between, groups, qid, by, levels, items, themes, test)
+    variables = r.id_list(node.get("variables"), f"{path}.variables")
+    for i, vid in enumerate(variables):
+        found = [q.variables.get(vid) for q in qs]
+        if not qs:
+            continue
+        if any(v is None for v in found):
+            r.fail(f"{path}.variables[{i}]", f"'{vid}' is not a variable of every compared questionnaire")
+        elif any(v.type != "number" for v in found):
+            r.fail(f"{path}.variables[{i}]", f"'{vid}' is {found[0].type}; only number variables are compared as "
+                                             "outcomes (items and themes for the rest)")
+        elif vid == by:
+            r.fail(f"{path}.variables[{i}]", f"'{vid}' is the grouping variable itself")
+    if not items and not themes and not variables:
+        r.fail(path, "a comparison needs 'items', 'themes' or 'variables'")
+    test = r.choice(node, "test", path, TESTS, "auto")
+    if by_number:
+        if test not in ("auto", "spearman"):
+            r.fail(f"{path}.test", f"'{by}' is a number variable: outcomes are correlated with it (spearman), "
+                                   f"not compared by {test}")
+        test = "spearman"
+    elif test == "spearman" and qid is not None:
+        r.fail(f"{path}.test", "spearman correlates outcomes with a number variable given as 'by'")
+    elif test == "spearman":
+        r.fail(f"{path}.test", "spearman needs 'questionnaire' and a number variable as 'by'")
+    if test == "mann-whitney" and n_levels > 2:
+        what = "questionnaires" if between == "questionnaires" else f"levels of '{by}'"
+        r.fail(f"{path}.test", f"Mann-Whitney U compares two groups, this comparison has {n_levels} {what} "
+                               "(choose two with 'levels', or use kruskal-wallis or auto)")
+    return Comparison(cid, r.string(node, "label", path, cid), between, groups, qid, by, levels, items, themes, test,
+                      variables)

@@ -8,8 +8,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ._model import Domain, Item, Scale, Theme
+from ._model import WORDINGS, Domain, Item, Scale, Theme
 from ._reader import CodebookReader
+from ._words import SCALE_KINDS, WORD_KEYS
 
 __all__ = ["parse_scale", "parse_item", "parse_domain", "parse_theme"]
 
@@ -17,14 +18,17 @@ __all__ = ["parse_scale", "parse_item", "parse_domain", "parse_theme"]
 def parse_scale(r: CodebookReader, sid: str, node: Any) -> Scale:
     path = f"scales.{sid}"
     node = r.mapping(node, path)
-    r.keys(node, path, {"label", "levels", "agree", "neutral", "disagree"}, {"levels", "agree", "disagree"})
+    r.keys(node, path, {"label", "levels", "agree", "neutral", "disagree", "missing", "kind", "words"},
+           {"levels", "agree", "disagree"})
     levels = r.levels(node.get("levels"), f"{path}.levels") if "levels" in node else ()
     codes = {lv.code for lv in levels}
+    missing = r.missing_codes(node.get("missing"), f"{path}.missing", levels)
     sets = {}
     for key in ("agree", "neutral", "disagree"):
         sets[key] = frozenset(r.code_list(node.get(key), f"{path}.{key}"))
-        for c in sorted(sets[key] - codes):
-            r.fail(f"{path}.{key}", f"code {c} is not a level of the scale")
+        for c in sorted(sets[key] - codes) if levels else ():  # no knock-on lines when the levels failed
+            hint = " (it is a non-substantive code, under missing)" if c in {lv.code for lv in missing} else ""
+            r.fail(f"{path}.{key}", f"code {c} is not a level of the scale{hint}")
     for a, b in (("agree", "disagree"), ("agree", "neutral"), ("neutral", "disagree")):
         overlap = sets[a] & sets[b]
         if overlap:
@@ -42,17 +46,28 @@ def parse_scale(r: CodebookReader, sid: str, node: Any) -> Scale:
         known_d, known_a = sets["disagree"] & codes, sets["agree"] & codes
         if known_d and known_a and max(pos[c] for c in known_d) > min(pos[c] for c in known_a):
             r.fail(path, "disagree levels must come before agree levels in scale order")
-    return Scale(sid, r.string(node, "label", path, sid), levels, sets["agree"], sets["neutral"], sets["disagree"])
+    kind = r.choice(node, "kind", path, SCALE_KINDS, "agreement")
+    words = _words(r, node.get("words"), f"{path}.words", kind)
+    return Scale(sid, r.string(node, "label", path, sid), levels, sets["agree"], sets["neutral"], sets["disagree"],
+                 missing, kind, words)
+
+
+def _words(r: CodebookReader, node: Any, path: str, kind: str) -> tuple[tuple[str, str], ...]:
+    words = r.mapping(node, path, required=False)
+    r.keys(words, path, set(WORD_KEYS), {"positive", "negative"} if kind == "custom" else set())
+    return tuple((str(k), r.string(words, k, path)) for k in WORD_KEYS if k in words)
 
 
 def parse_item(r: CodebookReader, iid: str, node: Any, scales: Mapping[str, Scale]) -> Item:
     path = f"items.{iid}"
     node = r.mapping(node, path)
-    r.keys(node, path, {"text", "short", "scale", "reverse", "required", "wording"}, {"text", "scale"})
+    r.keys(node, path, {"text", "short", "scale", "reverse", "required", "wording", "missing"}, {"text", "scale"})
     scale = r.string(node, "scale", path)
     if scale and scale not in scales:
         r.fail(f"{path}.scale", f"unknown scale '{scale}'")
     text = r.string(node, "text", path)
+    known = scales.get(scale)
+    missing = r.missing_codes(node.get("missing"), f"{path}.missing", known.levels + known.missing if known else ())
     return Item(
         id=iid,
         text=text,
@@ -60,7 +75,8 @@ def parse_item(r: CodebookReader, iid: str, node: Any, scales: Mapping[str, Scal
         scale=scale,
         reverse=r.boolean(node, "reverse", path, False),
         required=r.boolean(node, "required", path, True),
-        wording=r.string(node, "wording", path, "published"),
+        wording=r.choice(node, "wording", path, WORDINGS, "published"),
+        missing=missing,
     )
 
 

@@ -18,7 +18,7 @@ __all__ = ["parse_questionnaire", "parse_variable", "parse_exclusions"]
 def parse_variable(r: CodebookReader, path: str, vid: str, node: Any) -> Variable:
     node = r.mapping(node, path)
     r.keys(
-        node, path, {"type", "question", "levels", "required", "asked_if", "missing_levels", "note"}, {"type"}
+        node, path, {"type", "question", "levels", "required", "asked_if", "missing_levels", "note", "missing"}, {"type"}
     )
     vtype = r.string(node, "type", path, "categorical")
     if vtype not in VARIABLE_TYPES:
@@ -38,6 +38,12 @@ def parse_variable(r: CodebookReader, path: str, vid: str, node: Any) -> Variabl
     for i, c in enumerate(missing_levels):
         if levels and c not in {lv.code for lv in levels}:
             r.fail(f"{path}.missing_levels[{i}]", f"code {c} is not a level of '{vid}'")
+    missing = ()
+    if "missing" in node:
+        if vtype == "text":
+            r.fail(f"{path}.missing", "a text variable has no codes; only categorical and number variables do")
+        else:
+            missing = r.missing_codes(node["missing"], f"{path}.missing", levels)
     return Variable(
         id=vid,
         type=vtype,
@@ -47,12 +53,14 @@ def parse_variable(r: CodebookReader, path: str, vid: str, node: Any) -> Variabl
         asked_if=asked_if,
         missing_levels=missing_levels,
         note=r.string(node, "note", path, ""),
+        missing=missing,
     )
 
 
 def parse_exclusions(r: CodebookReader, path: str, ex_node: Any, known: set[str],
-                     variables: Mapping[str, Variable]) -> tuple[Exclusion, ...]:
-    """The exclusion rules under ``path`` (a questionnaire); ``known`` are its item and variable ids."""
+                     variables: Mapping[str, Variable], items: tuple[str, ...] = ()) -> tuple[Exclusion, ...]:
+    """The exclusion rules under ``path`` (a questionnaire); ``known`` are its item and variable ids,
+    ``items`` its items (a ``when`` rule may name an item's codes)."""
     exclusions = []
     if not isinstance(ex_node, list):
         r.fail(f"{path}.exclusions", f"expected a list, found {describe(ex_node)}")
@@ -60,7 +68,7 @@ def parse_exclusions(r: CodebookReader, path: str, ex_node: Any, known: set[str]
     for i, e in enumerate(ex_node):
         epath = f"{path}.exclusions[{i}]"
         e = r.mapping(e, epath)
-        r.keys(e, epath, {"id", "reason", "missing_any", "when"}, {"reason"})
+        r.keys(e, epath, {"id", "reason", "missing_any", "when", "codes"}, {"reason"})
         missing = e.get("missing_any")
         missing = ("required",) if missing == "required" else r.id_list(missing, f"{epath}.missing_any")
         for j, col in enumerate(missing):
@@ -69,11 +77,18 @@ def parse_exclusions(r: CodebookReader, path: str, ex_node: Any, known: set[str]
         when = {}
         for k, v in r.mapping(e.get("when"), f"{epath}.when", required=False).items():
             when[str(k)] = r.code_list(v, f"{epath}.when.{k}")
-            if str(k) not in variables:
-                r.fail(f"{epath}.when.{k}", f"unknown variable '{k}'")
+            if str(k) not in variables and str(k) not in items:
+                r.fail(f"{epath}.when.{k}", f"unknown variable or item '{k}'")
+            elif str(k) in variables and variables[str(k)].type != "categorical" and not variables[str(k)].missing:
+                r.fail(f"{epath}.when.{k}", f"'{k}' is a {variables[str(k)].type} variable without codes")
+        all_codes = e.get("codes") == "all"
+        codes = () if all_codes else r.code_list(e.get("codes"), f"{epath}.codes")
+        if "codes" in e and not missing:
+            r.fail(f"{epath}.codes", "'codes' says which non-substantive codes count as missing for 'missing_any'")
         if not missing and not when:
             r.fail(epath, "an exclusion needs 'missing_any' or 'when'")
-        exclusions.append(Exclusion(r.string(e, "id", epath, f"rule{i + 1}"), r.string(e, "reason", epath), missing, when))
+        exclusions.append(Exclusion(r.string(e, "id", epath, f"rule{i + 1}"), r.string(e, "reason", epath), missing,
+                                    when, codes, all_codes))
     return tuple(exclusions)
 
 
@@ -110,7 +125,7 @@ def parse_questionnaire(r: CodebookReader, qid: str, node: Any, items: Mapping[s
                     if c not in variables[dep].codes:
                         r.fail(vpath, f"code {c} is not a level of '{dep}'")
     known = set(q_items) | set(variables)
-    exclusions = parse_exclusions(r, path, node.get("exclusions", []), known, variables)
+    exclusions = parse_exclusions(r, path, node.get("exclusions", []), known, variables, q_items)
     answers = r.string(node, "answers", path, "auto")
     if answers not in ANSWER_FORMS:
         r.fail(f"{path}.answers", f"expected one of {', '.join(ANSWER_FORMS)}, found '{answers}'")

@@ -75,9 +75,15 @@ class CodebookReader(KeyPathReader):
                 out.append(v)
         return tuple(out)
 
-    def levels(self, node: Any, path: str) -> tuple[Level, ...]:
+    def levels(self, node: Any, path: str, *, what: str = "levels", allow_empty: bool = False) -> tuple[Level, ...]:
         """Levels as a mapping ``code: label`` or a list of ``{code, label}``, in scale order."""
         pairs: list[tuple[Any, Any, str]] = []
+        if isinstance(node, list) and node and not any(isinstance(e, Mapping) for e in node):
+            # A list of bare labels (or codes): one message saying which form is expected.
+            example = ", ".join(f"{i + 1}: {str(e)!r}" for i, e in enumerate(node[:2]))
+            self.fail(path, f"found a list of {len(node)} {'labels' if isinstance(node[0], str) else 'values'}; "
+                            f"expected {what} as 'code: label' pairs in order, e.g. {{{example}, ...}}")
+            return ()
         if isinstance(node, Mapping):
             pairs = [(k, v, f"{path}.{k}") for k, v in node.items()]
         elif isinstance(node, list):
@@ -87,7 +93,7 @@ class CodebookReader(KeyPathReader):
                     continue
                 pairs.append((entry["code"], entry["label"], f"{path}[{i}]"))
         else:
-            self.fail(path, f"expected levels as 'code: label' pairs, found {describe(node)}")
+            self.fail(path, f"expected {what} as 'code: label' pairs, found {describe(node)}")
             return ()
         levels: list[Level] = []
         for code, label, p in pairs:
@@ -104,7 +110,40 @@ class CodebookReader(KeyPathReader):
             self.fail(path, "duplicate level codes")
         if len(set(labels)) != len(labels):
             self.fail(path, "duplicate level labels")
-        if not levels:
+        if not levels and not allow_empty:
             self.fail(path, "at least one level is required")
         return tuple(levels)
+
+    def choice(self, node: Mapping, key: str, path: str, choices: tuple[str, ...], default: str) -> str:
+        """Text that must be one of ``choices``."""
+        value = self.string(node, key, path, default)
+        if value not in choices:
+            self.fail(join(path, key), f"unknown value '{value}' (expected one of: {', '.join(choices)})")
+            return default
+        return value
+
+    def share(self, node: Mapping, key: str, path: str, default: float, *, zero: bool = False) -> float:
+        """A proportion in (0, 1] (``zero=True``: [0, 1])."""
+        value = node.get(key, default)
+        ok = not isinstance(value, bool) and isinstance(value, (int, float)) and (0 <= value if zero else 0 < value) \
+            and value <= 1
+        if not ok:
+            self.fail(join(path, key), f"expected a share {'from 0' if zero else 'above 0'} to 1 (e.g. 0.5), "
+                                       f"found {describe(value)}")
+            return default
+        return float(value)
+
+    def missing_codes(self, node: Any, path: str, levels: tuple[Level, ...] = ()) -> tuple[Level, ...]:
+        """Non-substantive codes as ``code: label`` pairs; none may be a level."""
+        if node is None:
+            return ()
+        missing = self.levels(node, path, what="non-substantive codes", allow_empty=True)
+        codes = {lv.code for lv in levels}
+        labels = {lv.label.casefold() for lv in levels}
+        for lv in missing:
+            if lv.code in codes:
+                self.fail(f"{path}.{lv.code}", f"code {lv.code} is also a level; a non-substantive code is never a level")
+            elif lv.label.casefold() in labels:
+                self.fail(f"{path}.{lv.code}", f"label {lv.label!r} is also the label of a level")
+        return missing
 

@@ -137,8 +137,9 @@ ERRORS = {
                                        "main.csv:3:sub: found an answer although grp is 2 (not asked); expected blank unless grp is 1"),
     "excel merged header rows": (_xlsx_merged, "main.xlsx:1:C: an empty column name (merged header cells?)"),
     "xlsx that is not a workbook": (_xlsx_not_a_workbook, "main.xlsx: not a readable .xlsx workbook"),
-    "sav labels disagree with codebook": (_sav({1.0: "No", 2.0: "Yes"}),
-                                          "main.sav:grp: value label 1 = 'No' in the file; expected 1 = 'Yes' as in the codebook (variable grp)"),
+    "sav labels run the other way": (_sav({1.0: "No", 2.0: "Yes"}),
+                                     "main.sav:grp: value label 1 = 'No' in the file is the codebook's label of code 2; "
+                                     "expected 1 = 'Yes' as in the codebook (variable grp)"),
     "every respondent excluded": (csv_case(["r1,1,,3,1,1,20,", "r2,,2,3,2,,20,"]),
                                   "main.csv: every one of the 2 respondents is excluded (Item non-response: 2); at least one respondent left"),
     "data file not found": (csv_case(codebook=_with(MINI, ["questionnaires", "main", "file"], "absent.csv")),

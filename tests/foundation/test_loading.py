@@ -182,10 +182,20 @@ def test_spss_file_reads_codes(tmp_path):
     assert frame.loc["b", "Q1"] == 5 and frame.loc["a", "sub"] == 1 and pd.isna(frame.loc["b", "sub"])
 
 
-def test_spss_value_labels_disagreeing_with_codebook(tmp_path):
+def test_spss_value_labels_running_the_other_way_are_an_error(tmp_path):
     labels = {1.0: "Strongly agree", 2.0: "Disagree", 3.0: "Neutral", 4.0: "Agree", 5.0: "Strongly disagree"}
     message = problems_of(_write_sav(tmp_path, labels))
-    assert "main.sav:Q1: value label 1 = 'Strongly agree' in the file; expected 1 = 'Strongly disagree'" in message
+    assert ("main.sav:Q1: value label 1 = 'Strongly agree' in the file is the codebook's label of code 5; "
+            "expected 1 = 'Strongly disagree'") in message
+
+
+def test_spss_value_labels_differing_from_the_codebook_are_a_warning_naming_both(tmp_path):
+    labels = {1.0: "strongly disagre", 2.0: "Disagree", 3.0: "Neither", 4.0: "Agree", 5.0: "Strongly agree"}
+    loaded = load(_write_sav(tmp_path, labels))
+    assert loaded.frame.loc["b", "Q1"] == 5
+    assert ("main.sav:Q1: value label 1 = 'strongly disagre' in the file differs from the codebook's "
+            "1 = 'Strongly disagree' (scale a5); the codebook's label is used") in loaded.warnings
+    assert any("3 = 'Neither'" in w and "3 = 'Neutral'" in w for w in loaded.warnings)
 
 
 def test_every_problem_is_one_line_without_traceback(tmp_path):
