@@ -237,7 +237,7 @@ def parse_raw(codebook: Codebook, qid: str, raw: RawTable, path: Path) -> Loaded
     if q.header_rows == 1 and qualtrics_rows(raw, q.items or q.columns):
         out.whole(None, "rows 2 and 3 look like a Qualtrics export's extra header rows (question texts, "
                         "then ImportId cells)",
-                  f"header_rows: 3 under questionnaires.{qid} in {codebook.source}, so that they are skipped")
+                  f"expected header_rows: 3 under questionnaires.{qid} in {codebook.source}, so that they are skipped")
     if out.problems:
         raise DataError(out.problems)
 
