@@ -11,13 +11,16 @@ computed from count tables, so the cost per respondent is a few passes over thos
 ``_column_encoding.py`` (one column as integer codes; the blockwise counting kernels),
 ``_coded_cohort.py`` (one run's encoded columns and memoised count tables) and
 ``_theme_patterns.py`` (a theme's items counted by answer pattern: scores, item pairs,
-complete cases).
+complete cases). ``_numeric.py`` summarises number variables and ``_nonsubstantive.py`` counts
+the answers that are not on a scale ("Don't know", user-missing codes).
 """
 
 from ._agreement import domain_agreement, item_agreement, item_level_counts
 from ._common import AnalysisError
 from ._comparisons import GroupComparisons, compare_groups, item_comparisons
 from ._descriptives import categorical_table, descriptive_tables, rounded_percentages
+from ._nonsubstantive import nonsubstantive_answers
+from ._numeric import numeric_summary
 from ._results import FRAME_NAMES, Results, analyse
 from ._scores import DEFAULT_MIN_ANSWERED, theme_scores
 from ._serialize import SCHEMA, results_to_json, write_results
@@ -39,6 +42,8 @@ __all__ = [
     "item_agreement",
     "item_comparisons",
     "item_level_counts",
+    "nonsubstantive_answers",
+    "numeric_summary",
     "results_to_json",
     "rounded_percentages",
     "theme_correlation_summary",

@@ -14,8 +14,10 @@ from ._column_encoding import Coded
 __all__ = ["item_level_counts", "item_agreement", "domain_agreement"]
 
 LEVEL_COLUMNS = ["questionnaire", "item", "level", "label", "category", "n", "item_n", "pct"]
-AGREEMENT_COLUMNS = ["questionnaire", "item", "domain", "n", "missing", "pct_agree", "pct_neutral", "pct_disagree"]
-DOMAIN_COLUMNS = ["questionnaire", "domain", "label", "n_items", "items", "pct_agree", "pct_neutral", "pct_disagree"]
+AGREEMENT_COLUMNS = ["questionnaire", "item", "domain", "n", "missing", "nonsubstantive", "pct_agree", "pct_neutral",
+                     "pct_disagree"]
+DOMAIN_COLUMNS = ["questionnaire", "domain", "label", "n_items", "items", "n_reversed", "pct_agree", "pct_neutral",
+                  "pct_disagree"]
 
 
 def _item_rows(data: CodedCohort):
@@ -114,11 +116,13 @@ def item_agreement(cohort: Any) -> pd.DataFrame:
     -------
     pandas.DataFrame
         One row per questionnaire x item: ``questionnaire, item, domain, n, missing,
-        pct_agree, pct_neutral, pct_disagree``. ``domain`` is the first codebook domain
-        listing the item (None if none); ``n`` counts respondents answering, ``missing``
-        those who left it unanswered (respondent counts, also when weighted). Percentages
-        are of those answering (weighted when the questionnaire has a weight), unrounded;
-        ``pct_neutral`` is NaN when the scale has no neutral level.
+        nonsubstantive, pct_agree, pct_neutral, pct_disagree``. ``domain`` is the first
+        codebook domain listing the item (None if none); ``n`` counts respondents answering on
+        the scale, ``missing`` those who left it blank, ``nonsubstantive`` those who gave a
+        declared non-substantive answer such as "Don't know" (respondent counts, also when
+        weighted). Percentages are of those answering on the scale (weighted when the
+        questionnaire has a weight), unrounded; ``pct_neutral`` is NaN when the scale has no
+        neutral level. Percentages describe the statement as worded.
 
     Notes
     -----
@@ -147,13 +151,15 @@ def _item_agreement(data: CodedCohort) -> pd.DataFrame:
         def share(levels: frozenset[int]) -> float:
             return 100.0 * _weight_sum(coded, w, _indices(coded, levels)) / total if total > 0 else np.nan
 
+        nonsub = data.n_nonsubstantive(qid, item)
         rows.append(
             {
                 "questionnaire": qid,
                 "item": item,
                 "domain": domain_of(data.codebook, item),
                 "n": coded.n_answered,
-                "missing": int(coded.counts[coded.k]),
+                "missing": int(coded.counts[coded.k]) - nonsub,
+                "nonsubstantive": nonsub,
                 "pct_agree": share(scale.agree),
                 "pct_neutral": share(scale.neutral) if scale.has_neutral else np.nan,
                 "pct_disagree": share(scale.disagree),
@@ -166,7 +172,7 @@ def _item_agreement(data: CodedCohort) -> pd.DataFrame:
 
 
 def domain_agreement(cohort: Any, agreement: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Mean item agreement per questionnaire x domain (the unweighted mean over items).
+    """Mean keyed item agreement per questionnaire x domain (the unweighted mean over items).
 
     Parameters
     ----------
@@ -208,6 +214,9 @@ def domain_agreement(cohort: Any, agreement: pd.DataFrame | None = None) -> pd.D
             if not items:
                 continue
             part = mine.loc[items]
+            reverse = np.array([cohort.codebook.items[i].reverse for i in items])
+            agree = part["pct_agree"].to_numpy(dtype=float)
+            disagree = part["pct_disagree"].to_numpy(dtype=float)
             rows.append(
                 {
                     "questionnaire": qid,
@@ -215,9 +224,10 @@ def domain_agreement(cohort: Any, agreement: pd.DataFrame | None = None) -> pd.D
                     "label": dom.label,
                     "n_items": len(items),
                     "items": ",".join(items),
-                    "pct_agree": float(part["pct_agree"].mean()),
+                    "n_reversed": int(reverse.sum()),
+                    "pct_agree": float(pd.Series(np.where(reverse, disagree, agree)).mean()),
                     "pct_neutral": float(part["pct_neutral"].mean(skipna=False)),
-                    "pct_disagree": float(part["pct_disagree"].mean()),
+                    "pct_disagree": float(pd.Series(np.where(reverse, agree, disagree)).mean()),
                 }
             )
     return pd.DataFrame(rows, columns=DOMAIN_COLUMNS)

@@ -64,6 +64,27 @@ class CodedCohort:
 
         return self.memo(("column", qid, column), build)
 
+    def nonsubstantive(self, qid: str, column: str) -> np.ndarray | None:
+        """Each respondent's non-substantive code for ``column`` (NaN: none given), or None when the
+        column has no declared codes."""
+
+        def build() -> np.ndarray | None:
+            codes = getattr(self.cohort, "nonsubstantive", {}).get(qid)
+            if codes is None or column not in codes.columns:
+                return None
+            return codes[column].reindex(self.frame(qid).index).to_numpy(dtype=float, na_value=np.nan)
+
+        return self.memo(("nonsubstantive", qid, column), build)
+
+    def n_nonsubstantive(self, qid: str, column: str) -> int:
+        """Respondents asked ``column`` who gave a non-substantive answer."""
+        given = self.nonsubstantive(qid, column)
+        if given is None:
+            return 0
+        hit = ~np.isnan(given)
+        asked = self.asked(qid, column)
+        return int((hit if asked is None else hit & asked).sum())
+
     def keyed(self, qid: str, item: str) -> Coded:
         """Item codes with reverse-keying applied (mirrored within the scale)."""
         if not self.codebook.items[item].reverse:

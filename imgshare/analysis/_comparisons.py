@@ -9,11 +9,23 @@ import numpy as np
 import pandas as pd
 
 from ..codebook import Comparison
-from ..stats import P_ADJUST_METHODS, LevelCounts, adjust_pvalues, dunn, kruskal_wallis, level_median, mann_whitney
+from ..stats import (
+    P_ADJUST_METHODS,
+    LevelCounts,
+    adjust_pvalues,
+    dunn,
+    kruskal_wallis,
+    level_median,
+    level_quantile,
+    mann_whitney,
+    spearman,
+)
 from ._coded_cohort import CodedCohort
+from ._column_encoding import values_of
 from ._common import AnalysisError
-from ._groups import Group, Outcome, item_outcome, members, outcome_items, theme_outcome
-from ._scores import DEFAULT_MIN_ANSWERED
+from ._groups import Group, Outcome, item_outcome, members, outcome_items, theme_outcome, variable_outcome
+from ._scores import min_answered_of
+from ._theme_patterns import row_scores
 
 __all__ = ["GroupComparisons", "compare_groups", "item_comparisons", "POSTHOC_ALPHA", "N_BOOT"]
 
@@ -27,7 +39,7 @@ TEST_COLUMNS = [
     "n", "effect", "effect_measure", "effect_ci_low", "effect_ci_high", "higher_group", "dropped_groups", "reason",
 ]
 GROUP_COLUMNS = ["comparison", "outcome", "outcome_kind", "group", "group_label", "n", "mean_rank", "mean",
-                 "median", "included", "reason"]
+                 "sd", "median", "q1", "q3", "included", "reason"]
 POSTHOC_COLUMNS = ["comparison", "outcome", "outcome_kind", "group1", "group2", "n1", "n2", "mean_rank1",
                    "mean_rank2", "z", "p", "p_adj", "p_adjust", "reason"]
 
@@ -62,6 +74,14 @@ def _choose_test(comp: Comparison, n_groups: int) -> tuple[str, str]:
     if comp.test == "auto":
         return ("mann-whitney" if n_groups == 2 else "kruskal-wallis"), ""
     return comp.test, ""
+
+
+def _level_sd(counts: LevelCounts, mean: float) -> float:
+    """Sample SD (n - 1) of the values ``counts`` describes, about their ``mean``."""
+    if counts.n < 2 or not np.isfinite(mean):
+        return np.nan
+    dev = counts.levels - mean
+    return float(np.sqrt(float(counts.counts @ (dev * dev)) / (counts.n - 1)))
 
 
 def _first_row(frame: pd.DataFrame) -> dict:
@@ -106,10 +126,13 @@ def _run_outcome(comp: Comparison, groups: list[Group], outcome: Outcome, seed: 
     group_rows = []
     for i, g in enumerate(groups):
         n = sizes[i]
+        mean = outcome.means[i] if n else np.nan
         group_rows.append({
             "comparison": comp.id, "outcome": outcome.name, "outcome_kind": outcome.kind, "group": g.id,
             "group_label": g.label, "n": n, "mean_rank": mean_rank[g.id],
-            "mean": outcome.means[i] if n else np.nan, "median": level_median(values[i]) if n else np.nan,
+            "mean": mean, "sd": _level_sd(values[i], mean), "median": level_median(values[i]) if n else np.nan,
+            "q1": level_quantile(values[i], 0.25) if n else np.nan,
+            "q3": level_quantile(values[i], 0.75) if n else np.nan,
             "included": i in present and not outcome.reason,
             "reason": outcome.reason if outcome.reason else "" if n else "no respondents with an answer in this group",
         })
@@ -123,20 +146,52 @@ def _dunn_rows(comp_id: str, outcome: str, kind: str, samples, names) -> list[di
     return [{**head, **dict(zip(columns, values)), "p_adjust": "holm"} for values in zip(*columns.values())]
 
 
-def _outcomes(data: CodedCohort, comp: Comparison, items, themes, min_answered: float):
+def _outcomes(data: CodedCohort, comp: Comparison, items, themes, min_answered: float, variables=()):
     for item in outcome_items(data.cohort, comp, items):
         yield ("item", item), lambda item=item: item_outcome(data, comp, item)
     for theme in themes:
         yield ("theme", theme, min_answered), lambda theme=theme: theme_outcome(data, comp, theme, min_answered)
+    for var in variables:
+        yield ("variable", var), lambda var=var: variable_outcome(data, comp, var)
+
+
+def _correlated(data: CodedCohort, comp: Comparison, kind: str, name: str, min_answered: float) -> dict:
+    """Spearman's rho of an outcome with the number variable ``comp.by`` (pairwise complete)."""
+    qid = comp.questionnaire
+    x = values_of(data.column(qid, comp.by))
+    if kind == "theme":
+        items = data.codebook.theme_items(name, qid)
+        y = row_scores(data, qid, items, min_answered) if items else np.full(x.size, np.nan)
+        used = items
+    else:
+        y, used = values_of(data.column(qid, name)), ((name,) if kind == "item" else ())
+    row = dict.fromkeys(TEST_COLUMNS, np.nan)
+    row.update(comparison=comp.id, outcome=name, outcome_kind=kind, items=",".join(used), test="spearman",
+               n_groups=0, p_method="", effect_measure="rho", higher_group="", dropped_groups="", reason="")
+    if kind == "theme" and not used:
+        row.update(test="none", n=0, reason="no item of the theme is asked in this questionnaire")
+        return row
+    res = _first_row(spearman(x, y))
+    row.update(n=int(res["n"]), statistic=res["rho"], p=res["p"], effect=res["rho"], effect_ci_low=res["ci_low"],
+               effect_ci_high=res["ci_high"], reason=res["reason"],
+               dof=res["n"] - 2 if res["n"] > 2 else np.nan, p_method="t" if np.isfinite(res["p"]) else "")
+    return row
 
 
 def _run(data: CodedCohort, plan, p_adjust: str | None, min_answered: float) -> GroupComparisons:
     if p_adjust is not None and p_adjust not in P_ADJUST_METHODS:
         raise AnalysisError(f"p_adjust: expected one of {', '.join(P_ADJUST_METHODS)} or None, got {p_adjust!r}")
     tests, groups, pending, keys = [], [], [], []
-    for comp, items, themes in plan:
+    for comp, items, themes, variables in plan:
+        if comp.correlational:
+            for key, _ in _outcomes(data, comp, items, themes, min_answered, variables):
+                tests.append(data.memo(("rho", comp.id, *key), lambda key=key: _correlated(
+                    data, comp, key[0], key[1], min_answered)))
+                pending.append(None)
+                keys.append(None)
+            continue
         group_list = [m.group for m in members(data, comp)]
-        for key, outcome in _outcomes(data, comp, items, themes, min_answered):
+        for key, outcome in _outcomes(data, comp, items, themes, min_answered, variables):
             # A fixed seed per test keeps each bootstrap CI reproducible and independent of run order,
             # so a test already run in this analysis (same comparison, outcome and seed) is reused.
             seed = len(tests)
@@ -164,7 +219,7 @@ def _run(data: CodedCohort, plan, p_adjust: str | None, min_answered: float) -> 
 
 
 def compare_groups(
-    cohort: Any, p_adjust: str | None = None, min_answered: float = DEFAULT_MIN_ANSWERED
+    cohort: Any, p_adjust: str | None = None, min_answered: float | None = None
 ) -> GroupComparisons:
     """Run every comparison of the codebook on its items and themes.
 
@@ -174,8 +229,8 @@ def compare_groups(
         The analysed cohort.
     p_adjust : {None, "holm", "fdr_bh", "bonferroni"}, default None
         Adjust p over the family of all tests run here, adding ``p_adj``.
-    min_answered : float, default 0.5
-        The theme-score missing-data rule (see :func:`theme_scores`).
+    min_answered : float, optional
+        The theme-score missing-data rule (see :func:`theme_scores`; default the codebook's).
 
     Returns
     -------
@@ -213,11 +268,11 @@ def compare_groups(
     >>> res.tests[["outcome", "test", "n", "p_method"]].to_numpy().tolist()
     [['A1', 'mann-whitney', 4, 'exact'], ['t', 'mann-whitney', 4, 'exact']]
     """
-    return _compare_groups(CodedCohort(cohort), p_adjust, min_answered)
+    return _compare_groups(CodedCohort(cohort), p_adjust, min_answered_of(cohort, min_answered))
 
 
 def _compare_groups(data: CodedCohort, p_adjust: str | None, min_answered: float) -> GroupComparisons:
-    plan = [(comp, None, comp.themes) for comp in data.codebook.comparisons.values()]
+    plan = [(comp, None, comp.themes, comp.variables) for comp in data.codebook.comparisons.values()]
     return _run(data, plan, p_adjust, min_answered)
 
 
@@ -257,4 +312,4 @@ def item_comparisons(cohort: Any, comparison_id: str, p_adjust: str | None = Non
 
 def _item_comparisons(data: CodedCohort, comparison_id: str, p_adjust: str | None) -> GroupComparisons:
     comp = data.comparison(comparison_id)
-    return _run(data, [(comp, tuple(data.codebook.items), ())], p_adjust, DEFAULT_MIN_ANSWERED)
+    return _run(data, [(comp, tuple(data.codebook.items), (), ())], p_adjust, data.codebook.analysis.min_answered)

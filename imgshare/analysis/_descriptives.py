@@ -17,7 +17,7 @@ __all__ = ["categorical_table", "descriptive_tables", "rounded_percentages"]
 
 _COLUMNS = [
     "questionnaire", "variable", "level", "label", "missing_level", "n", "denominator", "pct",
-    "missing", "not_asked",
+    "missing", "nonsubstantive", "not_asked",
 ]
 
 
@@ -54,10 +54,13 @@ def categorical_table(cohort: Any, questionnaire: str, variable: str, ci: bool =
     -------
     pandas.DataFrame
         One row per level in codebook order: ``questionnaire, variable, level, label,
-        missing_level, n, denominator, pct, missing, not_asked`` (+ ``ci_low, ci_high``).
-        ``denominator`` counts respondents who were asked the question (its ``asked_if``
-        holds) and answered it; ``missing`` counts those asked who gave no answer and
-        ``not_asked`` those the question was not put to (both repeated on every row).
+        missing_level, n, denominator, pct, missing, nonsubstantive, not_asked`` (+ ``ci_low,
+        ci_high``). ``denominator`` counts respondents who were asked the question (its
+        ``asked_if`` holds) and answered it; ``missing`` counts those asked who left it blank,
+        ``nonsubstantive`` those asked who gave a declared non-substantive code (``missing``
+        in the codebook, e.g. 9 "No answer"; counted per code by
+        :func:`~imgshare.analysis.nonsubstantive_answers`) and ``not_asked`` those the question
+        was not put to (all repeated on every row).
         Levels listed in ``missing_levels`` (e.g. "prefer not to say") stay in the table
         and the denominator, flagged by ``missing_level``. ``pct = 100 * n / denominator``,
         unrounded; NaN when nobody answered.
@@ -98,7 +101,8 @@ def _categorical_table(data: CodedCohort, questionnaire: str, variable: str, ci:
         # Row 1 of (asked, answer) counts: the answers of those who were asked.
         counts = count_keys([(asked.view(np.int8), 2), (coded.codes, coded.k + 1)], data.n(questionnaire))[1]
         not_asked = int(data.n(questionnaire) - asked.sum())
-    missing = int(counts[coded.k])
+    nonsub = data.n_nonsubstantive(questionnaire, variable)
+    missing = int(counts[coded.k]) - nonsub
     if w is None:
         denominator = float(counts[: coded.k].sum())
     else:
@@ -126,6 +130,7 @@ def _categorical_table(data: CodedCohort, questionnaire: str, variable: str, ci:
                 "denominator": denominator,
                 "pct": 100.0 * n / denominator if denominator > 0 else np.nan,
                 "missing": missing,
+                "nonsubstantive": nonsub,
                 "not_asked": not_asked,
             }
         )

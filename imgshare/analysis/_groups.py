@@ -38,7 +38,7 @@ class Outcome:
     """One compared outcome: per group, counts over the shared ``levels`` and the mean (NaN when empty)."""
 
     name: str
-    kind: str  # "item" | "theme"
+    kind: str  # "item" | "theme" | "variable"
     levels: np.ndarray
     counts: tuple[np.ndarray, ...]
     means: tuple[float, ...]
@@ -117,6 +117,28 @@ def item_outcome(data: CodedCohort, comp: Comparison, item: str) -> Outcome:
         means.append(mean)
     levels, counts = _merge(parts)
     return Outcome(item, "item", levels, counts, tuple(means), (item,))
+
+
+def variable_outcome(data: CodedCohort, comp: Comparison, variable: str) -> Outcome:
+    """Values of the number variable ``variable`` per group (non-substantive codes are not values)."""
+    parts, rows = [], []
+    for m in members(data, comp):
+        coded = data.column(m.qid, variable)
+        if m.var is None:
+            parts.append((coded.levels, coded.counts[: coded.k]))
+        else:
+            table = data.by_table(m.qid, m.var, ("column", variable), coded.codes, coded.k + 1)
+            parts.append((coded.levels, _row_of(data, m, table)[: coded.k]))
+        rows.append((m, coded))
+    means = []
+    for (m, coded), (levels, counts) in zip(rows, parts):
+        mean = _count_mean(levels, counts)
+        if mean is None:
+            mean = _member_mean(data, m, ("column", variable),
+                                lambda c=coded: (c.codes, np.append(c.levels, np.nan))) if counts.sum() else np.nan
+        means.append(mean)
+    levels, counts = _merge(parts)
+    return Outcome(variable, "variable", levels, counts, tuple(means), ())
 
 
 def _member_mean(data: CodedCohort, m: Member, target, coded) -> float:

@@ -17,14 +17,16 @@ from ._agreement import _item_agreement, _item_level_counts, domain_agreement
 from ._coded_cohort import CodedCohort
 from ._comparisons import N_BOOT, POSTHOC_ALPHA, _compare_groups, _item_comparisons
 from ._descriptives import _descriptive_tables
-from ._scores import DEFAULT_MIN_ANSWERED, theme_score_summary
+from ._nonsubstantive import NONSUBSTANTIVE_COLUMNS, _nonsubstantive_answers
+from ._numeric import NUMERIC_COLUMNS, _numeric_summary
+from ._scores import min_answered_of, theme_score_summary
 from ._themes import CORRELATION_ALPHA, _theme_correlations, _theme_reliability, theme_correlation_summary
 
 __all__ = ["Results", "analyse", "FRAME_NAMES"]
 
 #: Frame names in output order (each is ``<name>.csv`` and ``frames.<name>`` in results.json).
 FRAME_NAMES = (
-    "flow", "descriptives", "item_levels", "item_agreement", "domain_agreement", "theme_score_summary",
+    "flow", "descriptives", "numeric_summary", "nonsubstantive", "item_levels", "item_agreement", "domain_agreement", "theme_score_summary",
     "theme_correlations", "theme_correlation_summary", "reliability", "comparisons", "comparison_groups",
     "posthoc", "item_tests",
 )
@@ -35,7 +37,7 @@ class Results:
     """Everything :func:`analyse` computed, unrounded, with the settings and provenance.
 
     Frames (see docs/results-schema.md for their columns): ``flow``, ``descriptives``,
-    ``item_levels``, ``item_agreement``, ``domain_agreement``, ``theme_score_summary``,
+    ``numeric_summary``, ``nonsubstantive``, ``item_levels``, ``item_agreement``, ``domain_agreement``, ``theme_score_summary``,
     ``theme_correlations``, ``theme_correlation_summary``, ``reliability``, ``comparisons``,
     ``comparison_groups``, ``posthoc``, ``item_tests``.
     """
@@ -54,6 +56,8 @@ class Results:
     comparison_groups: pd.DataFrame
     posthoc: pd.DataFrame
     item_tests: pd.DataFrame
+    numeric_summary: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=NUMERIC_COLUMNS))
+    nonsubstantive: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=NONSUBSTANTIVE_COLUMNS))
     warnings: tuple[str, ...] = ()
     settings: Mapping[str, Any] = field(default_factory=dict)
     provenance: Mapping[str, Any] = field(default_factory=dict)
@@ -128,7 +132,7 @@ def _analysis_warnings(comparisons: pd.DataFrame, groups: pd.DataFrame) -> list[
 
 
 def analyse(
-    cohort: Any, *, p_adjust: str | None = None, ci: bool = True, min_answered: float = DEFAULT_MIN_ANSWERED
+    cohort: Any, *, p_adjust: str | None = None, ci: bool = True, min_answered: float | None = None
 ) -> Results:
     """Compute every table and test the codebook calls for.
 
@@ -140,8 +144,9 @@ def analyse(
         Family-wide adjustment over all codebook comparisons (adds ``p_adj``).
     ci : bool, default True
         Wilson 95% intervals on the descriptive tables.
-    min_answered : float, default 0.5
-        Share of a theme's items a respondent must answer to get a theme score.
+    min_answered : float, optional
+        Share of a theme's items a respondent must answer to get a theme score; default the
+        codebook's ``analysis.min_answered`` (0.5 unless set).
 
     Returns
     -------
@@ -167,6 +172,7 @@ def analyse(
     >>> sorted(res.frames())[:3], res.synthetic
     (['comparison_groups', 'comparisons', 'descriptives'], True)
     """
+    min_answered = min_answered_of(cohort, min_answered)
     # One encoding of the cohort for every step: each column is read and counted once.
     data = CodedCohort(cohort)
     agreement = _item_agreement(data)
@@ -200,6 +206,8 @@ def analyse(
         comparison_groups=compared.groups,
         posthoc=compared.posthoc,
         item_tests=item_tests,
+        numeric_summary=_numeric_summary(data),
+        nonsubstantive=_nonsubstantive_answers(data),
         warnings=tuple(cohort.warnings) + tuple(_analysis_warnings(compared.tests, compared.groups)),
         settings=settings,
         provenance=provenance(cohort),

@@ -7,15 +7,24 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..codebook._model import DEFAULT_MIN_ANSWERED as _DEFAULT
 from ..stats import LevelCounts, level_median, level_quantile
 from ._coded_cohort import CodedCohort
 from ._common import AnalysisError
 from ._theme_patterns import row_scores, theme_codes
 
-__all__ = ["theme_scores", "summarise_scores", "DEFAULT_MIN_ANSWERED"]
+__all__ = ["theme_scores", "summarise_scores", "min_answered_of", "DEFAULT_MIN_ANSWERED"]
 
-#: Default share of a theme's items a respondent must answer for a theme score.
-DEFAULT_MIN_ANSWERED = 0.5
+#: Default share of a theme's items a respondent must answer for a theme score (the codebook's
+#: ``analysis.min_answered`` when it sets one).
+DEFAULT_MIN_ANSWERED = _DEFAULT
+
+
+def min_answered_of(cohort: Any, min_answered: float | None) -> float:
+    """The rule to apply: the argument when given, else the codebook's ``analysis.min_answered``."""
+    value = cohort.codebook.analysis.min_answered if min_answered is None else min_answered
+    check_min_answered(value)
+    return value
 
 SCORE_COLUMNS = ["questionnaire", "respondent", "theme", "n_items", "n_answered", "score"]
 SUMMARY_COLUMNS = ["questionnaire", "theme", "n_items", "n", "n_unscored", "mean", "sd", "median", "q1", "q3"]
@@ -26,7 +35,7 @@ def check_min_answered(min_answered: float) -> None:
         raise AnalysisError(f"min_answered must be in (0, 1], got {min_answered!r}")
 
 
-def theme_scores(cohort: Any, questionnaire: str, min_answered: float = DEFAULT_MIN_ANSWERED) -> pd.DataFrame:
+def theme_scores(cohort: Any, questionnaire: str, min_answered: float | None = None) -> pd.DataFrame:
     """Each respondent's score on each theme the questionnaire asks.
 
     Parameters
@@ -35,10 +44,12 @@ def theme_scores(cohort: Any, questionnaire: str, min_answered: float = DEFAULT_
         The analysed cohort.
     questionnaire : str
         Questionnaire id.
-    min_answered : float, default 0.5
+    min_answered : float, optional
         Missing-data rule: a score is computed when the respondent answered at least this
         share of the theme's items (asked in this questionnaire), i.e. at least
         ``ceil(min_answered * n_items)`` and at least one; otherwise the score is NaN.
+        Default: the codebook's ``analysis.min_answered`` (0.5 unless set). A non-substantive
+        answer ("Don't know") is not an answered item.
 
     Returns
     -------
@@ -65,7 +76,7 @@ def theme_scores(cohort: Any, questionnaire: str, min_answered: float = DEFAULT_
     >>> theme_scores(example_cohort(), "q")["score"].tolist()
     [4.5, 3.5, 2.0, 3.0, nan]
     """
-    check_min_answered(min_answered)
+    min_answered = min_answered_of(cohort, min_answered)
     data = CodedCohort(cohort)
     data.questionnaire(questionnaire)
     frame = data.frame(questionnaire)

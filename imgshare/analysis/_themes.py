@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..stats import cronbach_alpha_from_patterns, spearman_from_tables
 from ._coded_cohort import CodedCohort
-from ._scores import DEFAULT_MIN_ANSWERED
+from ._scores import min_answered_of
 from ._theme_patterns import theme_codes
 
 __all__ = ["theme_correlations", "theme_correlation_summary", "theme_reliability", "CORRELATION_ALPHA"]
@@ -67,7 +67,7 @@ def theme_correlations(cohort: Any) -> pd.DataFrame:
     >>> r[["item1", "item2", "n"]].to_numpy().tolist(), round(float(r["rho"].iloc[0]), 4)
     ([['A1', 'A2', 4]], 0.9487)
     """
-    return _theme_correlations(CodedCohort(cohort), DEFAULT_MIN_ANSWERED)
+    return _theme_correlations(CodedCohort(cohort), min_answered_of(cohort, None))
 
 
 def _theme_correlations(data: CodedCohort, min_answered: float) -> pd.DataFrame:
@@ -187,7 +187,7 @@ def theme_reliability(cohort: Any) -> pd.DataFrame:
     >>> int(r["n"].iloc[0]), round(float(r["alpha"].iloc[0]), 4)
     (4, 0.9231)
     """
-    return _theme_reliability(CodedCohort(cohort), DEFAULT_MIN_ANSWERED)
+    return _theme_reliability(CodedCohort(cohort), min_answered_of(cohort, None))
 
 
 def _theme_reliability(data: CodedCohort, min_answered: float) -> pd.DataFrame:

@@ -75,19 +75,23 @@ def test_weighted_agreement(cohort):
     assert row["n"] == ok.sum()
 
 
-def test_domain_agreement_is_the_mean_of_item_shares(cohort):
+def test_domain_agreement_is_the_mean_of_keyed_item_shares(cohort):
+    # P3 is reverse-keyed: it enters the benefits' mean with its disagreement as worded.
     domains = domain_agreement(cohort).set_index(["questionnaire", "domain"])
+    keyed = {"P3": ([1, 2], [4, 5])}
     for qid in ["pat", "exp"]:
         frame = cohort.responses[qid]
         for did, items in [("benefits", ["P1", "P2", "P3"]), ("risks", ["N1", "N2"])]:
-            agree = np.mean([100 * frame[i].dropna().isin([4, 5]).mean() for i in items]) if qid == "pat" else None
+            agree = np.mean([100 * frame[i].dropna().isin(keyed.get(i, ([4, 5],))[0]).mean() for i in items]) \
+                if qid == "pat" else None
             row = domains.loc[(qid, did)]
             assert row["n_items"] == len(items)
             assert row["items"] == ",".join(items)
+            assert row["n_reversed"] == (1 if did == "benefits" else 0)
             if agree is not None:
                 assert row["pct_agree"] == pytest.approx(agree, rel=REL)
-            disagree = [item_agreement(cohort).set_index(["questionnaire", "item"]).loc[(qid, i), "pct_disagree"]
-                        for i in items]
+            table = item_agreement(cohort).set_index(["questionnaire", "item"])
+            disagree = [table.loc[(qid, i), "pct_agree" if i in keyed else "pct_disagree"] for i in items]
             assert row["pct_disagree"] == pytest.approx(np.mean(disagree), rel=REL)
 
 
