@@ -104,6 +104,18 @@ class ScaleWords:
         """
         return f"{self.noun} {self.preposition} {what}"
 
+    def heading(self, what: str) -> str:
+        """A title over answers to ``what``: "Agreement with each statement", "Frequency: answers
+        to each statement".
+
+        Examples
+        --------
+        >>> scale_words().heading("each statement"), scale_words(kind="frequency").heading("each statement")
+        ('Agreement with each statement', 'Frequency: answers to each statement')
+        """
+        noun = self.noun[:1].upper() + self.noun[1:]
+        return f"{noun} with {what}" if self.preposition == "with" else f"{noun}: answers to {what}"
+
     def column(self, side: str) -> str:
         """A table header for one side: ``"Agree (%)"``, ``"Often (%)"``, ``"Neutral (%)"``."""
         word = {"agree": self.positive, "disagree": self.negative, "neutral": self.neutral}[side]

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from ..codebook import Codebook
+from ..codebook import Codebook, common_words
 from ._format import DASH, fmt_count, fmt_estimate_ci, fmt_number, is_missing
 from ._lookup import outcome_label, questionnaire_label, require_columns, require_numeric
 from ._spec import Footnote, TableError, TableSpec
@@ -106,20 +106,34 @@ def _range(low, high, decimals: int) -> str:
     return f"{fmt_number(low, decimals)} to {fmt_number(high, decimals)}"
 
 
+def _count_column(part: pd.DataFrame, items: list[str], column: str) -> list[str] | None:
+    """Counts of ``column`` per item (a dash where not asked), or None when every count is zero."""
+    if column not in part.columns or not (pd.to_numeric(part[column], errors="coerce").fillna(0) > 0).any():
+        return None
+    return [fmt_count(part.loc[i, column]) if i in part.index and not is_missing(part.loc[i, column]) else DASH
+            for i in items]
+
+
 def tbl_item_agreement(agreement: pd.DataFrame, codebook: Codebook, label: str = "tbl-item-agreement", *,
-                       title: str = "Agreement with each statement", decimals: int = 1) -> TableSpec:
+                       title: str | None = None, decimals: int = 1) -> TableSpec:
     """Percent agreeing / neutral / disagreeing per item, questionnaires side by side, by domain.
 
     ``agreement``: ``questionnaire, item, domain, n, missing, pct_agree, pct_neutral,
-    pct_disagree``. The neutral column is left out for a questionnaire whose items have no
-    neutral level (all NaN).
+    pct_disagree`` and optionally ``nonsubstantive``. The neutral column is left out for a
+    questionnaire whose items have no neutral level (all NaN). Blanks ("Missing") and
+    non-substantive answers ("Don't know / no answer") get a count column each when any item
+    has some. Headers and the default title use the scales' own words ("Often (%)" on a
+    frequency scale; see :func:`imgshare.codebook.scale_words`).
     """
     require_columns(agreement, ("questionnaire", "item", "n", "missing", "pct_agree", "pct_neutral",
                                 "pct_disagree"), "item agreement")
-    require_numeric(agreement, ("n", "missing", "pct_agree", "pct_neutral", "pct_disagree"), "item agreement")
+    require_numeric(agreement, ("n", "missing", "nonsubstantive", "pct_agree", "pct_neutral", "pct_disagree"),
+                    "item agreement")
     items, groups = grouped_by_domain(codebook, list(agreement["item"]), "item")
+    words = common_words(codebook.scales[codebook.items[i].scale] for i in items if i in codebook.items)
     data: dict[str, list] = {"item": [outcome_label(codebook, i, "item") for i in items]}
     labels, spanners, notes = {}, {}, []
+    nonsub_names = _nonsubstantive_names(codebook, items)
     for k, qid in enumerate(dict.fromkeys(agreement["questionnaire"])):
         part = agreement[agreement["questionnaire"] == qid].set_index("item")
         cats = ["agree"] + (["neutral"] if part["pct_neutral"].notna().any() else []) + ["disagree"]
@@ -128,25 +142,46 @@ def tbl_item_agreement(agreement: pd.DataFrame, codebook: Codebook, label: str =
             col = f"{cat}_{k}"
             data[col] = [fmt_number(part.loc[i, f"pct_{cat}"], decimals) or DASH if i in part.index else DASH
                          for i in items]
-            labels[col] = f"{cat.capitalize()} (%)"
+            labels[col] = words.column(cat)
             cols.append(col)
         data[f"n_{k}"] = [fmt_count(part.loc[i, "n"]) if i in part.index else DASH for i in items]
         labels[f"n_{k}"] = "n"
         cols.append(f"n_{k}")
-        for r, i in enumerate(items):
-            if i in part.index and not is_missing(part.loc[i, "missing"]) and int(part.loc[i, "missing"]) > 0:
-                notes.append(Footnote(f"{int(part.loc[i, 'missing'])} asked did not answer.", column=f"n_{k}", row=r))
+        for column, header in (("nonsubstantive", nonsub_names), ("missing", "Missing")):
+            counts = _count_column(part, items, column)
+            if counts is not None:
+                data[f"{column}_{k}"] = counts
+                labels[f"{column}_{k}"] = header
+                cols.append(f"{column}_{k}")
         spanners[questionnaire_label(codebook, qid)] = cols
     for r, i in enumerate(items):
         if i in codebook.items and codebook.items[i].wording != "published":
             notes.append(Footnote("Wording reconstructed; not quoted from the questionnaire.", column="item", row=r))
     if groups is not None:
         data["domain"] = groups
-    head = ["Percentages of n respondents who answered the item: agree and disagree combine the scale's "
-            "agreeing and disagreeing levels."]
-    return TableSpec(label=label, title=title, data=pd.DataFrame(data), stub="item", stubhead="Statement",
+    head = [f"Percentages of n respondents who answered the item on its scale: {words.positive.lower()} and "
+            f"{words.negative.lower()} combine the scale's levels on each side of {words.centre}."]
+    if any(c.startswith("missing_") for c in data):
+        head.append("Missing: respondents asked who left the item blank.")
+    if any(c.startswith("nonsubstantive_") for c in data):
+        head.append(f"{nonsub_names}: answers that are not on the scale, left out of the percentages.")
+    default_title = words.heading("each statement")
+    return TableSpec(label=label, title=title or default_title, data=pd.DataFrame(data), stub="item",
+                     stubhead="Statement",
                      groups="domain" if groups is not None else None, column_labels=labels, spanners=spanners,
                      footnotes=head + notes, is_synthetic=codebook.study.synthetic)
+
+
+def _nonsubstantive_names(codebook: Codebook, items: Sequence[str]) -> str:
+    """The header of the non-substantive answers' column: their labels ("Don't know / No answer")."""
+    labels = []
+    for i in items:
+        if i in codebook.items:
+            scale = codebook.scales.get(codebook.items[i].scale)
+            for lv in (scale.missing if scale else ()) + codebook.items[i].missing:
+                if lv.label not in labels:
+                    labels.append(lv.label)
+    return " / ".join(labels[:3]) + (" …" if len(labels) > 3 else "") if labels else "Not on the scale"
 
 
 def tbl_reliability(alpha: pd.DataFrame, codebook: Codebook, label: str = "tbl-reliability", *,

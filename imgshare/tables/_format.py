@@ -199,6 +199,13 @@ class NumberStyle:
         Decimal places of p-values at or above ``p_threshold``.
     p_threshold : float
         p-values below it print as "<threshold" ("p < 0.001").
+    small_extra_decimals : int
+        How many more decimals an effect size may take when it is too small to show at
+        ``statistic_decimals`` (see :meth:`effect_decimals`): ε² = 0.004 prints "0.004", not
+        "0.00".
+    summary_decimals : int
+        Decimal places of the mean, SD, median, quartiles and range of a number variable or a
+        theme score.
 
     Notes
     -----
@@ -214,19 +221,27 @@ class NumberStyle:
     ('86 (30.50%)', '30.50%, n=86', 'p = 0.034', 'p < 0.001')
     >>> style.statistic(-0.1234), style.u(10085.0), style.u(120.5)
     ('−0.12', '10085', '120.5')
+    >>> style.effect_ci(0.0041, 0.0002, 0.0123), style.effect_ci(0.21, 0.004, 0.31)
+    ('0.004 (0.000 to 0.012)', '0.21 (0.00 to 0.31)')
+    >>> style.mean_sd(42.25, 11.8), style.median_q(41, 33, 52.5), style.range(-3, 80)
+    ('42.3 (11.8)', '41.0 (33.0, 52.5)', '−3.0 to 80.0')
     """
 
     percent_decimals: int = 1
     statistic_decimals: int = 2
     p_decimals: int = 3
     p_threshold: float = 0.001
+    small_extra_decimals: int = 2
+    summary_decimals: int = 1
 
     #: The keys a project may set (``imgshare: {numbers: {...}}`` in ``_quarto.yml``).
     KEYS = {"percent-decimals": "percent_decimals", "statistic-decimals": "statistic_decimals",
-            "p-decimals": "p_decimals", "p-threshold": "p_threshold"}
+            "p-decimals": "p_decimals", "p-threshold": "p_threshold",
+            "small-extra-decimals": "small_extra_decimals", "summary-decimals": "summary_decimals"}
 
     def __post_init__(self):
-        for name in ("percent_decimals", "statistic_decimals", "p_decimals"):
+        for name in ("percent_decimals", "statistic_decimals", "p_decimals", "small_extra_decimals",
+                     "summary_decimals"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 6:
                 raise TableError(f"{name.replace('_', '-')} must be a whole number from 0 to 6, found {value!r}")
@@ -289,6 +304,50 @@ class NumberStyle:
     def estimate_ci(self, estimate: Any, low: Any, high: Any) -> str:
         """``"0.21 (0.10 to 0.31)"``."""
         return fmt_estimate_ci(estimate, low, high, self.statistic_decimals)
+
+    def effect_decimals(self, value: Any) -> int:
+        """Decimals for an effect size: ``statistic_decimals``, or more (at most
+        ``small_extra_decimals`` more) until a non-zero estimate shows a non-zero digit.
+
+        >>> NumberStyle().effect_decimals(0.0041), NumberStyle().effect_decimals(0.00004)
+        (3, 4)
+        """
+        decimals = self.statistic_decimals
+        if is_missing(value):
+            return decimals
+        number = abs(_as_float(value))
+        while number and decimals < self.statistic_decimals + self.small_extra_decimals \
+                and fmt_number(number, decimals).strip("0.") == "":
+            decimals += 1
+        return decimals
+
+    def effect(self, value: Any) -> str:
+        """An effect size (r, ε², ρ) with :meth:`effect_decimals`."""
+        return fmt_number(value, self.effect_decimals(value))
+
+    def effect_ci(self, estimate: Any, low: Any, high: Any) -> str:
+        """An effect size and its interval, all three with the estimate's :meth:`effect_decimals`."""
+        return fmt_estimate_ci(estimate, low, high, self.effect_decimals(estimate))
+
+    def summary(self, value: Any) -> str:
+        """A mean, SD, median, quartile or extreme of a number variable or a score."""
+        return fmt_number(value, self.summary_decimals)
+
+    def mean_sd(self, mean: Any, sd: Any) -> str:
+        """``"42.3 (11.8)"``: the mean and (when defined) the SD."""
+        text = self.summary(mean)
+        return f"{text} ({self.summary(sd)})" if text and not is_missing(sd) else text
+
+    def median_q(self, median: Any, q1: Any, q3: Any) -> str:
+        """``"41.0 (33.0, 52.5)"``: the median with the first and third quartiles, as gtsummary prints them."""
+        text = self.summary(median)
+        if not text or is_missing(q1) or is_missing(q3):
+            return text
+        return f"{text} ({self.summary(q1)}, {self.summary(q3)})"
+
+    def range(self, low: Any, high: Any) -> str:
+        """``"18.0 to 80.0"`` ("to" keeps a negative bound readable)."""
+        return fmt_range(low, high, self.summary_decimals)
 
     def u(self, value: Any) -> str:
         """Mann-Whitney U: whole when it is whole, else one decimal (ties give halves)."""

@@ -285,9 +285,30 @@ def test_item_agreement_drops_neutral_for_scales_without_one(second_codebook):
         ("staff", "W6", "strain", 38, 0, 25.5, nan, 74.5),
     ], columns=["questionnaire", "item", "domain", "n", "missing", "pct_agree", "pct_neutral", "pct_disagree"])
     spec = tbl_item_agreement(agreement, second_codebook)
-    assert [spec.column_label(c) for c in spec.columns] == ["Agree (%)", "Disagree (%)", "n"]
-    assert spec.cells().iloc[0].tolist() == ["Decide how to work", "60.0", "40.0", "40", "Job resources"]
-    assert ("a", "2 asked did not answer.") in spec.notes_text()
+    assert [spec.column_label(c) for c in spec.columns] == ["Agree (%)", "Disagree (%)", "n", "Missing"]
+    assert spec.cells().iloc[0].tolist() == ["Decide how to work", "60.0", "40.0", "40", "2", "Job resources"]
+    # A Missing column, not a footnote letter per cell.
+    assert not any(mark for mark, _ in spec.notes_text())
+    assert ("", "Missing: respondents asked who left the item blank.") in spec.notes_text()
+
+
+def test_item_agreement_speaks_the_scale_words_and_counts_dont_know(second_codebook):
+    nan = float("nan")
+    agreement = pd.DataFrame([
+        ("staff", "F1", "strain", 40, 0, 3, 60.0, nan, 40.0),
+        ("staff", "F2", "strain", 38, 0, 0, 25.5, nan, 74.5),
+    ], columns=["questionnaire", "item", "domain", "n", "missing", "nonsubstantive", "pct_agree", "pct_neutral",
+                "pct_disagree"])
+    spec = tbl_item_agreement(agreement, second_codebook)   # freq4 declares no kind: agreement words
+    assert spec.title == "Agreement with each statement"
+    import dataclasses
+    freq = dataclasses.replace(second_codebook.scales["freq4"], kind="frequency")
+    codebook = dataclasses.replace(second_codebook, scales={**second_codebook.scales, "freq4": freq})
+    spec = tbl_item_agreement(agreement, codebook)
+    assert spec.title == "Frequency: answers to each statement"
+    assert [spec.column_label(c) for c in spec.columns] == ["Often (%)", "Rarely (%)", "n", "Not on the scale"]
+    assert column(spec, "nonsubstantive_0") == ["3", "0"]
+    assert any("on each side of the midpoint" in text for _, text in spec.notes_text())
 
 
 def test_item_agreement_groups_items_by_domain(codebook):
