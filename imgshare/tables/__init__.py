@@ -32,6 +32,7 @@ from ._build_cohort import tbl_categorical, tbl_categorical_grid, tbl_likert_ite
 from ._build_compare import tbl_comparisons
 from ._build_posthoc import tbl_posthoc
 from ._build_stats import tbl_item_agreement, tbl_reliability, tbl_theme_correlations
+from ._build_summaries import tbl_group_summaries, tbl_numeric, tbl_theme_scores
 from ._html import to_gt, to_html
 from ._spec import SYNTHETIC_NOTE, Footnote, TableError, TableSpec
 from ._text import markdown_escape, neutralise_formula, to_csv, to_markdown
@@ -71,4 +72,7 @@ __all__ = [
     "tbl_posthoc",
     "tbl_item_agreement",
     "tbl_reliability",
+    "tbl_numeric",
+    "tbl_theme_scores",
+    "tbl_group_summaries",
 ]

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from ..codebook import Codebook
-from ._format import fmt_count, fmt_n_pct, fmt_range, fmt_suppressed, is_missing
+from ._format import DASH, fmt_count, fmt_n_pct, fmt_range, fmt_suppressed, is_missing
 from ._lookup import (
     asked_if_note,
     find_variable,
@@ -56,7 +56,8 @@ def _missing_of(frame: pd.DataFrame) -> int:
 
 def tbl_categorical(frame: pd.DataFrame, variable: str, codebook: Codebook, label: str, *,
                     questionnaire: str | None = None, title: str | None = None, decimals: int = 1,
-                    percent_sign: bool = True, show_ci: bool = False, min_cell: int | None = None) -> TableSpec:
+                    percent_sign: bool = True, show_ci: bool = False, min_cell: int | None = None,
+                    nonsubstantive: pd.DataFrame | None = None) -> TableSpec:
     """One categorical question's distribution: a row per level, "n (%)" under the question.
 
     Parameters
@@ -80,6 +81,10 @@ def tbl_categorical(frame: pd.DataFrame, variable: str, codebook: Codebook, labe
         Add a "95% CI" column from ``ci_low``/``ci_high``.
     min_cell : int, optional
         The small-cell threshold K printed as "<K" (default ``frame.attrs["min_cell"]``).
+    nonsubstantive : pandas.DataFrame, optional
+        This variable's rows of ``imgshare.analysis.nonsubstantive_answers`` (``code, label,
+        n``; optional ``suppressed``): each declared non-substantive answer ("Prefer not to
+        say") is a row after the levels with its count, outside the percentages.
     """
     require_columns(frame, _CATEGORICAL + (("ci_low", "ci_high") if show_ci else ()), "categorical table")
     require_numeric(frame, ("n", "denominator", "pct", "missing", "ci_low", "ci_high"), "categorical table")
@@ -93,6 +98,10 @@ def tbl_categorical(frame: pd.DataFrame, variable: str, codebook: Codebook, labe
     if show_ci:
         data["ci"] = [fmt_range(lo, hi, decimals) for lo, hi in zip(frame["ci_low"], frame["ci_high"])]
         labels["ci"] = "95% CI (%)"
+    extra = _nonsubstantive_rows(nonsubstantive, _min_cell(frame, min_cell))
+    if extra:
+        rows = pd.DataFrame([{"level": lab, "value": text, **({"ci": ""} if show_ci else {})} for lab, text in extra])
+        data = pd.concat([data, rows], ignore_index=True)
     denominator = only_value(frame["denominator"], "categorical table denominator")
     notes: list[Footnote | str] = [f"n (%) of {fmt_count(denominator)} respondents who answered."]
     if var.note:
@@ -107,10 +116,30 @@ def tbl_categorical(frame: pd.DataFrame, variable: str, codebook: Codebook, labe
             if flag is True or flag == 1:
                 notes.append(Footnote("Not an answer to the question: counted in n, left out of group comparisons.",
                                       column="level", row=r))
+    if extra:
+        notes.append(f"{', '.join(lab for lab, _ in extra)}: not an answer on the question's levels; "
+                     "counted apart, outside the percentages.")
     if show_ci:
         notes.append("CI: Wilson score interval for the percentage.")
     return TableSpec(label=label, title=title or f"{q.label}: {var.question}", data=data, stub="level",
                      column_labels=labels, footnotes=notes, is_synthetic=codebook.study.synthetic)
+
+
+def _nonsubstantive_rows(frame: pd.DataFrame | None, min_cell: int | None) -> list[tuple[str, str]]:
+    """(label, count text) of each declared non-substantive answer; withheld counts print "<K"."""
+    if frame is None or frame.empty:
+        return []
+    require_columns(frame, ("label", "n"), "non-substantive answers")
+    out = []
+    flags = frame["suppressed"].fillna(False).astype(bool).tolist() if "suppressed" in frame else [False] * len(frame)
+    for flag, lab, n in zip(flags, frame["label"].astype(str), frame["n"]):
+        if flag:
+            if min_cell is None:
+                raise TableError("a count is flagged suppressed but no small-cell threshold (min_cell) was given")
+            out.append((lab, fmt_suppressed(int(min_cell))))
+        else:
+            out.append((lab, fmt_count(n)))
+    return out
 
 
 def tbl_categorical_grid(frames: Mapping[str, pd.DataFrame], codebook: Codebook, label: str, *,
@@ -119,12 +148,13 @@ def tbl_categorical_grid(frames: Mapping[str, pd.DataFrame], codebook: Codebook,
     """Several questions sharing one set of levels (e.g. Yes/No/Unsure): a row per question.
 
     ``frames`` maps variable id -> its categorical table (as for :func:`tbl_categorical`).
-    Columns are the levels under an "n (%)" spanner, then each row's denominator ``n``.
-    Conditional questions and variable notes are footnoted at their row.
+    Columns are the levels under an "n (%)" spanner, then each row's denominator ``n`` and,
+    when any question has blanks, a "Missing" count column (respondents asked who did not
+    answer). Conditional questions and variable notes are footnoted at their row.
     """
     if not frames:
         raise TableError("categorical grid: no variables given")
-    rows, notes, level_labels = [], [], None
+    rows, notes, level_labels, missing_counts = [], [], None, []
     for i, (vid, frame) in enumerate(frames.items()):
         require_columns(frame, _CATEGORICAL, f"categorical table of '{vid}'")
         require_numeric(frame, ("n", "denominator", "pct", "missing"), f"categorical table of '{vid}'")
@@ -144,16 +174,20 @@ def tbl_categorical_grid(frames: Mapping[str, pd.DataFrame], codebook: Codebook,
         for text in (var.note, asked_if_note(q, var)):
             if text:
                 notes.append(Footnote(text, column="question", row=i))
-        missing = _missing_of(frame)
-        if missing:
-            notes.append(Footnote(f"{missing} asked did not answer.", column="n", row=i))
+        missing_counts.append(_missing_of(frame))
     level_cols = [f"level_{j}" for j in range(len(level_labels))]
     data = pd.DataFrame(rows, columns=["question", *level_cols, "n"])
+    head = ["n: respondents who answered the question; percentages are of n."]
+    labels = dict(zip(level_cols, level_labels))
+    if any(missing_counts):
+        data["missing"] = [fmt_count(m) for m in missing_counts]
+        labels["missing"] = "Missing"
+        head.append("Missing: respondents asked who did not answer.")
     return TableSpec(
         label=label, title=title or f"{questionnaire_label(codebook, q.id)}: answers to {len(frames)} questions",
-        data=data, stub="question", column_labels=dict(zip(level_cols, level_labels)),
+        data=data, stub="question", column_labels=labels,
         spanners={"n (%)" if not percent_sign else "n (% of n)": level_cols},
-        footnotes=["n: respondents who answered the question; percentages are of n.", *notes],
+        footnotes=[*head, *notes],
         is_synthetic=codebook.study.synthetic)
 
 
@@ -208,14 +242,17 @@ def _stage_n(part: pd.DataFrame, stage: str, qid: str) -> float:
 def tbl_likert_item(counts: pd.DataFrame, codebook: Codebook, label: str, *, questionnaire: str,
                     items: Sequence[str] | None = None, title: str | None = None, stubhead: str = "",
                     wording: str = "short", decimals: int = 1, percent_sign: bool = True,
-                    min_cell: int | None = None) -> TableSpec:
+                    min_cell: int | None = None, nonsubstantive: pd.DataFrame | None = None) -> TableSpec:
     """Answers to Likert items: a row per item, a column per scale level under the scale's name.
 
     ``counts`` is ``imgshare.analysis.item_level_counts`` (``questionnaire, item, level, n,
     item_n, pct``; optional ``suppressed``). The items must share one scale. A level absent
     from ``counts`` for an item had no answers and prints as 0. ``wording`` is "short" or
     "text" (the full statement). Items whose wording is not the published one, and
-    reverse-keyed items (shown as answered), are footnoted.
+    reverse-keyed items (shown as answered), are footnoted. ``nonsubstantive``
+    (``imgshare.analysis.nonsubstantive_answers``: ``questionnaire, variable, code, label, n``;
+    optional ``suppressed``) adds a count column per declared non-substantive answer ("Don't
+    know") after ``n``, under a "Not on the scale" spanner: as gglikert sets such answers aside.
     """
     require_columns(counts, _LEVEL_COUNTS, "item level counts")
     require_numeric(counts, ("level", "n", "item_n", "pct"), "item level counts")
@@ -254,9 +291,36 @@ def tbl_likert_item(counts: pd.DataFrame, codebook: Codebook, label: str, *, que
         if item.reverse:
             notes.append(Footnote("Reverse-keyed item, shown as answered.", column="item", row=r))
     data = pd.DataFrame(rows, columns=["item", *level_cols, "n"])
+    labels = dict(zip(level_cols, scale.labels))
+    spanners = {scale.label: level_cols}
+    head = ["n (%) of n respondents who answered the item."]
+    extra = _nonsubstantive_columns(nonsubstantive, questionnaire, items, threshold)
+    if extra:
+        for k, (lab, cells) in enumerate(extra.items()):
+            data[f"ns_{k}"] = cells
+            labels[f"ns_{k}"] = lab
+        spanners["Not on the scale (n)"] = [f"ns_{k}" for k in range(len(extra))]
+        head.append("Not on the scale: answers outside the scale's levels, counted apart and left out of n "
+                    "and the percentages.")
     default_title = (f"{q.label}: {codebook.items[items[0]].text}" if len(items) == 1
                      else f"{q.label}: answers to {len(items)} statements")
     return TableSpec(label=label, title=title or default_title, data=data, stub="item", stubhead=stubhead,
-                     column_labels=dict(zip(level_cols, scale.labels)), spanners={scale.label: level_cols},
-                     footnotes=["n (%) of n respondents who answered the item.", *notes],
+                     column_labels=labels, spanners=spanners, footnotes=[*head, *notes],
                      is_synthetic=codebook.study.synthetic)
+
+
+def _nonsubstantive_columns(frame: pd.DataFrame | None, questionnaire: str, items: Sequence[str],
+                            min_cell: int | None) -> dict[str, list[str]]:
+    """Label -> count text per item of each non-substantive answer declared for any of ``items``."""
+    if frame is None or frame.empty:
+        return {}
+    require_columns(frame, ("questionnaire", "variable", "label", "n"), "non-substantive answers")
+    part = frame[(frame["questionnaire"] == questionnaire) & frame["variable"].isin(items)]
+    out: dict[str, list[str]] = {}
+    for lab in dict.fromkeys(part["label"].astype(str)):
+        cells = []
+        for iid in items:
+            rows = part[(part["variable"] == iid) & (part["label"].astype(str) == lab)]
+            cells.append(_nonsubstantive_rows(rows, min_cell)[0][1] if len(rows) else DASH)
+        out[lab] = cells
+    return out

@@ -11,25 +11,30 @@ from collections.abc import Mapping
 import pandas as pd
 
 from ..codebook import Codebook
-from ._format import DASH, fmt_count, fmt_estimate_ci, fmt_number, fmt_p, is_missing
+from ._format import DASH, NumberStyle, fmt_count, fmt_number, fmt_p, is_missing
 from ._lookup import group_label, outcome_label, require_columns, require_numeric
 from ._spec import Footnote, TableError, TableSpec
 
 __all__ = ["tbl_comparisons", "TEST_NAMES", "EFFECT_MEASURES"]
 
-TEST_NAMES = {"mann-whitney": "Mann-Whitney U test", "kruskal-wallis": "Kruskal-Wallis H test"}
-STATISTIC_SYMBOLS = {"mann-whitney": "U", "kruskal-wallis": "H"}
+TEST_NAMES = {"mann-whitney": "Mann-Whitney U test", "kruskal-wallis": "Kruskal-Wallis H test",
+              "spearman": "Spearman rank correlation"}
+STATISTIC_SYMBOLS = {"mann-whitney": "U", "kruskal-wallis": "H", "spearman": "ρ"}
 #: How each test's p is obtained, by ``p_method``.
 P_METHODS = {
     ("mann-whitney", "asymptotic"): "normal approximation with tie and continuity correction",
     ("mann-whitney", "exact"): "exact distribution (no ties)",
     ("kruskal-wallis", "asymptotic"): "χ² approximation with tie correction",
+    ("spearman", "t"): "t distribution with n − 2 df",
 }
 #: Effect measure id -> (column symbol, definition for the footnote).
 EFFECT_MEASURES = {
     "r": ("r", "r = z/√N"),
     "epsilon2": ("ε²", "ε² = H/(N − 1)"),
+    "rho": ("ρ", "ρ: Spearman's rank correlation with pairwise-complete cases; CI by Fisher's z"),
 }
+#: Row groups of outcome kinds, in table order.
+KIND_GROUPS = {"theme": "Themes", "item": "Items", "variable": "Numbers"}
 #: The measure each test reports when the frame has no ``effect_measure`` column.
 DEFAULT_MEASURE = {"mann-whitney": "r", "kruskal-wallis": "epsilon2"}
 
@@ -44,8 +49,8 @@ def _text(value) -> str:
 
 def tbl_comparisons(tests: pd.DataFrame, groups: pd.DataFrame, codebook: Codebook, label: str, *,
                     comparison: str, title: str | None = None, decimals: int = 2,
-                    p_adjust: str | None = None, effect_measures: Mapping[str, tuple[str, str]] | None = None
-                    ) -> TableSpec:
+                    p_adjust: str | None = None, effect_measures: Mapping[str, tuple[str, str]] | None = None,
+                    style: NumberStyle | None = None) -> TableSpec:
     """One group comparison: mean rank per group, statistic, df, p and effect (95% CI) per outcome.
 
     Parameters
@@ -68,24 +73,34 @@ def tbl_comparisons(tests: pd.DataFrame, groups: pd.DataFrame, codebook: Codeboo
         Name of the multiplicity adjustment behind ``p_adj`` (for its footnote).
     effect_measures : mapping, optional
         Extra or replacement entries for :data:`EFFECT_MEASURES`.
+    style : NumberStyle, optional
+        The project's number style; effect sizes get :meth:`NumberStyle.effect_ci`'s digits (an
+        ε² of 0.004 prints "0.004", not "0.00"). Default: ``statistic_decimals=decimals``.
 
     Notes
     -----
-    Themes come before items (row groups when both are present). Outcomes not tested print
-    dashes, with the analysis' ``reason`` footnoted at the outcome.
+    Themes come before items, then number variables (row groups when several kinds are
+    present). Outcomes not tested print dashes, with the analysis' ``reason`` footnoted at the
+    outcome. A comparison by a number variable (Spearman) has no groups: its columns are n,
+    ρ (95% CI) and p.
     """
     require_columns(tests, _TESTS, "comparison tests")
     require_columns(groups, _GROUPS, "comparison groups")
     require_numeric(tests, ("statistic", "dof", "p", "n", "effect", "effect_ci_low", "effect_ci_high", "p_adj"),
                     "comparison tests")
     require_numeric(groups, ("n", "mean_rank"), "comparison groups")
+    style = style or NumberStyle(statistic_decimals=decimals)
     part = tests[tests["comparison"] == comparison]
     if part.empty:
         raise TableError(f"comparison tests: no rows for comparison '{comparison}'")
-    # Themes first, each kind in the order given.
-    part = part.assign(_theme=part["outcome_kind"] != "theme").sort_values("_theme", kind="stable")
-    part = part.drop(columns="_theme").reset_index(drop=True)
-    kinds = ["theme" if k == "theme" else "item" for k in part["outcome_kind"]]
+    # Themes first, then items, then numbers, each kind in the order given.
+    order = list(KIND_GROUPS)
+    kinds = [k if k in KIND_GROUPS else "item" for k in part["outcome_kind"]]
+    part = part.assign(_kind=[order.index(k) for k in kinds]).sort_values("_kind", kind="stable")
+    part = part.drop(columns="_kind").reset_index(drop=True)
+    kinds = [k if k in KIND_GROUPS else "item" for k in part["outcome_kind"]]
+    correlational = bool(len(part)) and set(part["test"].map(_text)) <= {"spearman", "none"} \
+        and (part["test"] == "spearman").any()
     ranks = groups[groups["comparison"] == comparison]
     measures = {**EFFECT_MEASURES, **(effect_measures or {})}
     run = [not is_missing(s) for s in part["statistic"]]
@@ -94,17 +109,20 @@ def tbl_comparisons(tests: pd.DataFrame, groups: pd.DataFrame, codebook: Codeboo
     labels: dict[str, str] = {}
     group_cols = _group_columns(data, labels, part, ranks, codebook, comparison)
     data["n"] = [fmt_count(n) for n in part["n"]]
-    # U moves in steps of 0.5, so it prints exactly; H is rounded like the effect.
-    data["statistic"] = [DASH if not ok else fmt_count(s, 1) if t == "mann-whitney" else fmt_number(s, decimals)
-                         for s, t, ok in zip(part["statistic"], part["test"], run)]
+    if not correlational:
+        # U moves in steps of 0.5, so it prints exactly; H is rounded like the effect.
+        data["statistic"] = [DASH if not ok else fmt_count(s, 1) if t == "mann-whitney" else fmt_number(s, decimals)
+                             for s, t, ok in zip(part["statistic"], part["test"], run)]
     if (part["test"] == "kruskal-wallis").any():  # a Mann-Whitney-only table has no df column of dashes
         data["dof"] = [fmt_count(d) if ok and not is_missing(d) else DASH for d, ok in zip(part["dof"], run)]
     data["p"] = [fmt_p(p) if ok else DASH for p, ok in zip(part["p"], run)]
     if "p_adj" in part.columns:
         data["p_adj"] = [fmt_p(p) if ok and not is_missing(p) else DASH for p, ok in zip(part["p_adj"], run)]
-    data["effect"] = [fmt_estimate_ci(e, lo, hi, decimals) if ok and not is_missing(e) else DASH
+    data["effect"] = [style.effect_ci(e, lo, hi) if ok and not is_missing(e) else DASH
                       for e, lo, hi, ok in zip(part["effect"], part["effect_ci_low"], part["effect_ci_high"], run)]
-    data["higher"] = [_higher(codebook, comparison, ranks, h) if ok else DASH for h, ok in zip(part["higher_group"], run)]
+    if not correlational:
+        data["higher"] = [_higher(codebook, comparison, ranks, h) if ok else DASH
+                          for h, ok in zip(part["higher_group"], run)]
 
     test_ids = [t for t in dict.fromkeys(part["test"].map(_text)) if t]
     if "effect_measure" in part.columns:
@@ -120,9 +138,11 @@ def tbl_comparisons(tests: pd.DataFrame, groups: pd.DataFrame, codebook: Codeboo
     )
     labels = {k: v for k, v in labels.items() if k in data}
     if len(set(kinds)) > 1:
-        data["kind"] = ["Themes" if k == "theme" else "Items" for k in kinds]
+        data["kind"] = [KIND_GROUPS[k] for k in kinds]
 
     notes = _notes(part, test_ids, measure_ids, measures, run, p_adjust)
+    if any(style.effect_decimals(e) > style.statistic_decimals for e, ok in zip(part["effect"], run) if ok):
+        notes.append(f"Effect sizes too small to show at {style.statistic_decimals} decimals print with more.")
     comp = codebook.comparisons.get(comparison)
     return TableSpec(label=label, title=title or (comp.label if comp is not None else str(comparison)),
                      data=pd.DataFrame(data), stub="outcome", stubhead="Outcome",
@@ -179,8 +199,11 @@ def _notes(part, test_ids, measure_ids, measures, run, p_adjust) -> list[Footnot
     if "p_adj" in part.columns:
         notes.append(f"Adjusted p: {p_adjust} adjustment across the tested outcomes." if p_adjust
                      else "Adjusted p: p adjusted for multiple testing.")
-    notes.append("n: respondents in the compared groups with a value for the outcome; "
-                 "mean ranks are within the pooled sample.")
+    if set(test_ids) <= {"spearman"}:
+        notes.append("n: respondents with a value for both the outcome and the variable correlated with.")
+    else:
+        notes.append("n: respondents in the compared groups with a value for the outcome; "
+                     "mean ranks are within the pooled sample.")
     for i, ok in enumerate(run):
         reason = _text(part.at[i, "reason"])
         if not ok:

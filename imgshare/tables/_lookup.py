@@ -88,11 +88,14 @@ def group_label(codebook: Codebook, comparison: str, group) -> str:
 
 
 def outcome_label(codebook: Codebook, outcome: str, kind: str | None = None) -> str:
-    """A theme's label or an item's short wording."""
-    if kind != "item" and outcome in codebook.themes:
+    """A theme's label, an item's short wording or a number variable's question."""
+    if kind not in ("item", "variable") and outcome in codebook.themes:
         return codebook.themes[outcome].label
-    if outcome in codebook.items:
+    if kind != "variable" and outcome in codebook.items:
         return codebook.items[outcome].short
+    for q in codebook.questionnaires.values():
+        if outcome in q.variables:
+            return q.variables[outcome].question
     return str(outcome)
 
 
