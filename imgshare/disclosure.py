@@ -127,6 +127,10 @@ def suppress_results(results, k: int):
                 agreement.loc[agreement.index[pos], col] = np.nan
                 hidden[pos] = True
     agreement["suppressed"] = hidden
+    for col in ("missing", "nonsubstantive"):
+        if col in agreement:
+            values = agreement[col].to_numpy(dtype=float)
+            agreement = _null_where(agreement, (values > 0) & (values < k), [col])
 
     flow = results.flow.copy()
     mask = np.zeros(len(flow), dtype=bool)
@@ -143,5 +147,29 @@ def suppress_results(results, k: int):
     groups = _null_where(groups, gmask, ["n"])
     groups["suppressed"] = gmask
     settings = {**dict(results.settings), "min_cell": k}
+    extra = _suppress_survey_frames(results, k)
     return dataclasses.replace(results, descriptives=desc, item_levels=levels, item_agreement=agreement,
-                               flow=flow, comparison_groups=groups, settings=settings)
+                               flow=flow, comparison_groups=groups, settings=settings, **extra)
+
+
+def _suppress_survey_frames(results, k: int) -> dict:
+    """Non-substantive answer counts (within each item's distribution) and number summaries
+    resting on 1..K-1 respondents (withheld whole); blank and non-substantive totals of the
+    agreement and descriptive tables are primary-suppressed like any count."""
+    out = {}
+    nonsub = getattr(results, "nonsubstantive", None)
+    if nonsub is not None:
+        frame = suppress_frame(nonsub, "n", ["questionnaire", "variable"], k)
+        out["nonsubstantive"] = _null_where(frame, frame["suppressed"].to_numpy(), ["n", "pct"])
+    numbers = getattr(results, "numeric_summary", None)
+    if numbers is not None:
+        frame = numbers.copy()
+        n = frame["n"].to_numpy(dtype=float)
+        small = (n > 0) & (n < k)
+        frame = _null_where(frame, small, ["n", "mean", "sd", "median", "q1", "q3", "min", "max"])
+        for col in ("missing", "nonsubstantive"):
+            frame = _null_where(frame, ((frame[col].to_numpy(dtype=float) > 0) & (frame[col].to_numpy(dtype=float) < k)),
+                                [col])
+        frame["suppressed"] = small
+        out["numeric_summary"] = frame
+    return out

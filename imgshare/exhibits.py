@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from .codebook import Codebook
+from .codebook import Codebook, common_words, scale_words
 from .disclosure import suppress_frame
 
 __all__ = ["Exhibit", "build_exhibits", "slug", "table_exhibits", "figure_exhibits", "guarded_flow"]
@@ -81,6 +81,9 @@ def table_exhibits(results: Any, *, min_cell: int = 0, numbers: Any = None) -> d
     add(T.tbl_participant_flow(guarded_flow(results.flow, min_cell), cb, decimals=pct),
         "Responses received, excluded and analysed")
     desc = results.descriptives
+    nonsub = _suppressed(getattr(results, "nonsubstantive", pd.DataFrame(columns=["questionnaire", "variable", "n"])),
+                         "n", ["questionnaire", "variable"], min_cell)
+    numeric = getattr(results, "numeric_summary", pd.DataFrame(columns=["questionnaire"]))
     for qid, q in cb.questionnaires.items():
         for vid, var in q.variables.items():
             if var.type != "categorical":
@@ -88,8 +91,13 @@ def table_exhibits(results: Any, *, min_cell: int = 0, numbers: Any = None) -> d
             frame = desc[(desc["questionnaire"] == qid) & (desc["variable"] == vid)].reset_index(drop=True)
             frame = _suppressed(frame, "n", [], min_cell)
             title = f"{q.label}: {var.question}"
+            extra = nonsub[(nonsub["questionnaire"] == qid) & (nonsub["variable"] == vid)]
             add(T.tbl_categorical(frame, vid, cb, slug("tbl", qid, vid), questionnaire=qid, title=title,
-                                  decimals=pct, min_cell=min_cell or None), title)
+                                  decimals=pct, min_cell=min_cell or None, nonsubstantive=extra), title)
+        if (numeric["questionnaire"] == qid).any():
+            title = f"{q.label}: numbers"
+            add(T.tbl_numeric(_small_summaries(numeric, min_cell), cb, slug("tbl", qid, "numbers"), questionnaire=qid,
+                              title=title, style=style, min_cell=min_cell or None), title)
         levels = results.item_levels[results.item_levels["questionnaire"] == qid]
         levels = _suppressed(levels.reset_index(drop=True), "n", ["item"], min_cell)
         scales = list(dict.fromkeys(cb.items[i].scale for i in q.items))
@@ -98,23 +106,44 @@ def table_exhibits(results: Any, *, min_cell: int = 0, numbers: Any = None) -> d
             label = slug("tbl", qid, "items", sid if len(scales) > 1 else "")
             title = f"{q.label}: answers to each statement" + (f" ({cb.scales[sid].label})" if len(scales) > 1 else "")
             add(T.tbl_likert_item(levels, cb, label, questionnaire=qid, items=items, title=title,
-                                  decimals=pct, min_cell=min_cell or None), title)
-    add(T.tbl_item_agreement(results.item_agreement, cb, decimals=pct), "Agreement with each statement")
+                                  decimals=pct, min_cell=min_cell or None, nonsubstantive=nonsub), title)
+    agreement = T.tbl_item_agreement(results.item_agreement, cb, decimals=pct, min_cell=min_cell or None)
+    add(agreement, agreement.title)
     if not results.theme_correlation_summary.empty:
         add(T.tbl_theme_correlations(results.theme_correlation_summary, cb, decimals=stat),
             "Spearman correlation between the items of each theme")
     if not results.reliability.empty:
         add(T.tbl_reliability(results.reliability, cb, decimals=stat), "Internal consistency of each theme")
+    if not results.theme_score_summary.empty:
+        add(T.tbl_theme_scores(_small_summaries(results.theme_score_summary, min_cell), cb, style=style,
+                               min_cell=min_cell or None), "Theme scores")
     p_adjust = results.settings.get("p_adjust") if hasattr(results, "settings") else None
     for cid, comp in cb.comparisons.items():
         tests = results.comparisons[results.comparisons["comparison"] == cid]
         if tests.empty:
             continue
         add(T.tbl_comparisons(results.comparisons, results.comparison_groups, cb, slug("tbl", "compare", cid),
-                              comparison=cid, p_adjust=p_adjust, decimals=stat), comp.label)
+                              comparison=cid, p_adjust=p_adjust, decimals=stat, style=style), comp.label)
         if (results.posthoc["comparison"] == cid).any():
             add(T.tbl_posthoc(results.posthoc, cb, slug("tbl", "posthoc", cid), comparison=cid, decimals=stat),
                 f"{comp.label}: Dunn's pairwise tests")
+        groups = results.comparison_groups
+        described = groups[(groups["comparison"] == cid) & groups["outcome_kind"].isin(["theme", "variable"])]
+        if not described.empty:
+            spec = T.tbl_group_summaries(_small_summaries(described, min_cell), cb, slug("tbl", "scores", cid),
+                                         comparison=cid, style=style, min_cell=min_cell or None)
+            add(spec, spec.title)
+    return out
+
+
+def _small_summaries(frame: pd.DataFrame, min_cell: int) -> pd.DataFrame:
+    """Summaries (n, mean, SD, quartiles) resting on 1..K-1 respondents are withheld whole."""
+    if min_cell <= 1 or frame.empty:
+        return frame
+    out = frame.copy()
+    n = pd.to_numeric(out["n"], errors="coerce")
+    out["suppressed"] = (n > 0) & (n < min_cell) | out.get("suppressed", False)
+    out.attrs["min_cell"] = min_cell
     return out
 
 
@@ -140,15 +169,23 @@ def figure_exhibits(results: Any, *, min_cell: int = 0, numbers: Any = None) -> 
     cb: Codebook = results.codebook
     out: dict[str, Exhibit] = {}
     levels = results.item_levels
+    nonsub = _suppressed(getattr(results, "nonsubstantive", pd.DataFrame(columns=["questionnaire", "variable", "n"])),
+                         "n", ["questionnaire", "variable"], min_cell)
+    if "suppressed" in nonsub.columns:
+        nonsub = nonsub.assign(n=nonsub["n"].astype(float).where(~nonsub["suppressed"]))
     for qid, q in cb.questionnaires.items():
         for did, dom in cb.domains.items():
             for sid, items in _by_scale(cb, [i for i in dom.items if i in q.items]):
                 label = slug("fig", qid, did, sid)
                 scale_note = f" ({cb.scales[sid].label})" if sid else ""
-                caption = f"{q.label}: agreement with {dom.label.lower()}{scale_note} – deviation from neutral"
+                words = scale_words(cb.scale_of(items[0]))
+                caption = f"{q.label}: {words.about(dom.label.lower())}{scale_note} – {words.deviation}"
                 alt = (f"Diverging stacked bar chart of {q.label.lower()}' answers to {len(items)} statements on "
-                       f"{dom.label.lower()}, disagreement to the left of zero and agreement to the right.")
-                plot = F.diverging_likert(levels, cb, qid, items, min_cell=min_cell)
+                       f"{dom.label.lower()}, {words.negative_noun} to the left of zero and {words.noun} to the right.")
+                plot = F.diverging_likert(levels, cb, qid, items, min_cell=min_cell, nonsubstantive=nonsub)
+                if (nonsub["variable"].isin(items) & (nonsub["questionnaire"] == qid)
+                        & (pd.to_numeric(nonsub["n"], errors="coerce").fillna(0) > 0)).any():
+                    caption += "; answers not on the scale shown apart, as a percentage of all who responded"
                 out[label] = Exhibit(label, "figure", caption, plot, alt, DOUBLE_COLUMN_MM,
                                      _n_items_height(len(items)))
     for cid, comp in cb.comparisons.items():
@@ -169,10 +206,12 @@ def figure_exhibits(results: Any, *, min_cell: int = 0, numbers: Any = None) -> 
     if cb.domains:
         label = "fig-domain-agreement"
         names = ", ".join(d.label.lower() for d in cb.domains.values())
-        out[label] = Exhibit(label, "figure", f"Mean agreement with {names}, by questionnaire",
+        words = common_words(cb.scale_of(i) for d in cb.domains.values() for i in d.items)
+        out[label] = Exhibit(label, "figure", f"Mean {words.about(names)}, by questionnaire",
                              F.domain_agreement_plot(results.domain_agreement, cb, digits=style.percent_decimals),
-                             f"Bar chart of the mean percentage agreeing with the statements on {names}, "
-                             "one bar per questionnaire, values printed on the bars.", DOUBLE_COLUMN_MM, 80.0)
+                             f"Bar chart of the mean percentage answering {words.positive.lower()} (either level on "
+                             f"that side) to the statements on {names}, one bar per questionnaire, values printed on "
+                             "the bars.", DOUBLE_COLUMN_MM, 80.0)
     out["fig-participant-flow"] = Exhibit(
         "fig-participant-flow", "figure", "Participant flow: responses received, excluded and analysed",
         F.participant_flow_plot(guarded_flow(results.flow, min_cell), cb),

@@ -42,7 +42,7 @@ WORDINGS = ("published", "reconstructed")
 DEFAULT_MIN_ANSWERED = 0.5
 #: An exclusion rule removing more than this share of a questionnaire's responses is warned about
 #: (``analysis.max_excluded_share``).
-DEFAULT_MAX_EXCLUDED_SHARE = 0.2
+DEFAULT_MAX_EXCLUDED_SHARE = 0.25
 
 
 @dataclass(frozen=True)

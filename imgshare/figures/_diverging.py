@@ -50,6 +50,8 @@ SHOW_N = ("missing", "always", "never")
 LABELS = ("short", "text")
 #: Half the height of a bar, in item rows.
 BAR_HALF = 0.36
+#: Facet panels left to right: the diverging bars, neutral answers aside, non-substantive answers aside.
+PANELS = ["main", "neutral", "nonsubstantive"]
 
 
 def item_rows(level_counts: pd.DataFrame, questionnaire: str, items: Sequence[str], scale: Scale) -> pd.DataFrame:
@@ -101,6 +103,7 @@ def diverging_data(
     label: str = "short",
     show_n: str = "missing",
     n_total: float | None = None,
+    nonsubstantive: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Compute the segments of a diverging stacked bar chart, one row per item x scale level.
 
@@ -133,13 +136,20 @@ def diverging_data(
     n_total : float, optional
         The questionnaire's respondent count; default the largest item_n of the questionnaire
         in ``level_counts``.
+    nonsubstantive : DataFrame, optional
+        Non-substantive answers (``imgshare.analysis.nonsubstantive_answers``: questionnaire,
+        variable, code, label, n, n_responded, pct). When any of ``items`` has some, they become
+        segments of a side panel (``panel == "nonsubstantive"``, category "nonsubstantive",
+        ``pct`` of everyone who responded, ``level`` the code), as gglikert sets "Don't know"
+        aside; the main bars stay percentages of the answers on the scale.
 
     Returns
     -------
     DataFrame
         questionnaire, item, item_label (wrapped), rank (1 = top bar), y (numeric position,
-        top bar highest), level, level_label, category, panel ("main" | "neutral"), pct, xmin,
-        xmax, item_n, pct_disagree, pct_neutral (NaN without a neutral level), pct_agree.
+        top bar highest), level, level_label, category, panel ("main" | "neutral" |
+        "nonsubstantive"), n, pct, xmin, xmax, item_n, pct_disagree, pct_neutral (NaN without a
+        neutral level), pct_agree.
         Disagree segments lie left of zero, the level nearest neutral innermost; agree segments
         lie right of zero in scale order.
 
@@ -195,6 +205,10 @@ def diverging_data(
                 lo, hi, panel = spans[code]
                 segments.append({"item": item, "level": code, "xmin": lo, "xmax": hi, "panel": panel})
     seg = pd.DataFrame(segments).merge(rows, on=["item", "level"], how="left")
+    side = _nonsubstantive_segments(nonsubstantive, questionnaire, items)
+    if not side.empty:
+        side["item_n"] = side["item"].map(rows.groupby("item", sort=False)["item_n"].first())
+        seg = pd.concat([seg, side], ignore_index=True)
 
     position = {item: k for k, item in enumerate(items)}
     if order == "agree":
@@ -213,8 +227,31 @@ def diverging_data(
     seg["pct_neutral"] = seg["item"].map(totals["neutral"])
     seg["pct_agree"] = seg["item"].map(totals["agree"])
     columns = ["questionnaire", "item", "item_label", "rank", "y", "level", "level_label", "category", "panel",
-               "pct", "xmin", "xmax", "item_n", "pct_disagree", "pct_neutral", "pct_agree"]
-    return seg[columns].sort_values(["rank", "level"], kind="stable").reset_index(drop=True)
+               "n", "pct", "xmin", "xmax", "item_n", "pct_disagree", "pct_neutral", "pct_agree"]
+    side_last = (seg["panel"] == "nonsubstantive").astype(int)
+    return (seg.assign(_side=side_last).sort_values(["rank", "_side", "level"], kind="stable")[columns]
+            .reset_index(drop=True))
+
+
+def _nonsubstantive_segments(frame: pd.DataFrame | None, questionnaire: str, items: Sequence[str]) -> pd.DataFrame:
+    """Side-panel segments of the non-substantive answers to ``items`` (empty when none was given)."""
+    columns = ["item", "level", "xmin", "xmax", "panel", "n", "pct", "category", "level_label"]
+    if frame is None or frame.empty:
+        return pd.DataFrame(columns=columns)
+    require_columns(frame, ("questionnaire", "variable", "code", "label", "n", "pct"), "nonsubstantive")
+    part = frame[(frame["questionnaire"] == questionnaire) & frame["variable"].isin(items)]
+    if not (pd.to_numeric(part["n"], errors="coerce").fillna(0) > 0).any():
+        return pd.DataFrame(columns=columns)
+    out = []
+    for item in items:
+        edge = 0.0
+        for r in part[part["variable"] == item].itertuples(index=False):
+            pct = 0.0 if pd.isna(r.pct) else float(r.pct)
+            out.append({"item": item, "level": int(r.code), "xmin": edge, "xmax": edge + pct,
+                        "panel": "nonsubstantive", "n": float(r.n) if not pd.isna(r.n) else np.nan, "pct": pct,
+                        "category": "nonsubstantive", "level_label": str(r.label)})
+            edge += pct
+    return pd.DataFrame(out, columns=columns)
 
 
 def _nice_step(extent: float) -> float:
@@ -253,7 +290,20 @@ def end_labels(seg: pd.DataFrame, digits: int, pad: float, min_cell: int = 0) ->
                                                    pct=("pct_neutral", "first"), n=("item_n", "first"))
         parts.append(pd.DataFrame({"x": by["right"] + pad, "y": by["y"], "ha": "left", "panel": "neutral",
                                    "text": [_total_text(v, n, digits, min_cell) for v, n in zip(by["pct"], by["n"])]}))
+    aside = seg[seg["panel"] == "nonsubstantive"]
+    if not aside.empty:
+        by = aside.groupby("item", sort=False).agg(y=("y", "first"), right=("xmax", "max"), pct=("pct", "sum"),
+                                                    n=("n", "sum"))
+        parts.append(pd.DataFrame({"x": by["right"] + pad, "y": by["y"], "ha": "left", "panel": "nonsubstantive",
+                                   "text": [_count_text(v, n, digits, min_cell) for v, n in zip(by["pct"], by["n"])]}))
     return pd.concat(parts, ignore_index=True)
+
+
+def _count_text(pct: float, n: float, digits: int, min_cell: int) -> str:
+    """A side-bar total from its own count; with disclosure control 1..K-1 prints "n<K"."""
+    if min_cell > 1 and (not np.isfinite(n) or 0 < n < min_cell):
+        return f"n<{min_cell}"
+    return format_pct(pct, digits)
 
 
 def diverging_likert(
@@ -278,6 +328,7 @@ def diverging_likert(
     title: str | None = None,
     caption: str | None = None,
     base_size: float = 8.0,
+    nonsubstantive: pd.DataFrame | None = None,
 ) -> ggplot:
     """A diverging stacked bar chart of Likert items ("deviation from neutral"), unsaved.
 
@@ -310,6 +361,9 @@ def diverging_likert(
         Plot title and caption (journals usually set both outside the figure).
     base_size : float
         Base font size in points (see :class:`theme_journal`).
+    nonsubstantive : DataFrame, optional
+        Non-substantive answers ("Don't know", "No answer"): drawn in a grey side panel right of
+        the bars, as a percentage of everyone who responded (see :func:`diverging_data`).
 
     Returns
     -------
@@ -325,12 +379,14 @@ def diverging_likert(
     'ggplot'
     """
     seg = diverging_data(level_counts, codebook, questionnaire, items, order=order, neutral=neutral,
-                         wrap=wrap, label=label, show_n=show_n, n_total=n_total)
+                         wrap=wrap, label=label, show_n=show_n, n_total=n_total, nonsubstantive=nonsubstantive)
     scale = common_scale(codebook, list(dict.fromkeys(seg["item"])))
-    colours = likert_palette(scale, palette)
-    shown = [lv.label for lv in scale.levels if not (neutral == "omit" and lv.code in scale.neutral)]
-    seg = seg.assign(level_label=pd.Categorical(seg["level_label"], categories=list(scale.labels)),
-                     panel=pd.Categorical(seg["panel"], categories=["main", "neutral"]),
+    aside_labels = list(dict.fromkeys(seg.loc[seg["panel"] == "nonsubstantive", "level_label"]))
+    colours = {**likert_palette(scale, palette), **dict(zip(aside_labels, _aside_greys(len(aside_labels))))}
+    shown = [lv.label for lv in scale.levels if not (neutral == "omit" and lv.code in scale.neutral)] + aside_labels
+    all_labels = list(scale.labels) + aside_labels
+    seg = seg.assign(level_label=pd.Categorical(seg["level_label"], categories=all_labels),
+                     panel=pd.Categorical(seg["panel"], categories=PANELS),
                      ymin=seg["y"] - BAR_HALF, ymax=seg["y"] + BAR_HALF)
 
     main = seg[seg["panel"] == "main"]
@@ -344,16 +400,20 @@ def diverging_likert(
         raise FigureError(f"xlim={xlim} cuts off bars reaching {extent:.1f}%")
     pad = limit * 0.02
     labels = end_labels(seg, digits, pad, min_cell).assign(
-        panel=lambda d: pd.Categorical(d["panel"], categories=["main", "neutral"]))
+        panel=lambda d: pd.Categorical(d["panel"], categories=PANELS))
     bounds = [{"x": -limit, "panel": "main"}, {"x": limit, "panel": "main"}]
     side = seg[seg["panel"] == "neutral"]
-    if not side.empty:
-        bounds += [{"x": 0.0, "panel": "neutral"}, {"x": side["xmax"].max() * 1.45 + pad, "panel": "neutral"}]
-    bounds = pd.DataFrame(bounds).assign(y=1.0, panel=lambda d: pd.Categorical(d["panel"], ["main", "neutral"]))
+    aside = seg[seg["panel"] == "nonsubstantive"]
+    for part, name in ((side, "neutral"), (aside, "nonsubstantive")):
+        if not part.empty:
+            # A side panel as wide as its longest bar, with room for the printed total.
+            reach_side = max(float(part["xmax"].max()), limit * 0.08)
+            bounds += [{"x": 0.0, "panel": name}, {"x": reach_side * 1.45 + pad, "panel": name}]
+    bounds = pd.DataFrame(bounds).assign(y=1.0, panel=lambda d: pd.Categorical(d["panel"], PANELS))
 
     ticks = seg.drop_duplicates("item").sort_values("y")
     breaks = list(np.arange(-reach, reach + step / 2, step))
-    zero = pd.DataFrame({"x": [0.0], "panel": pd.Categorical(["main"], categories=["main", "neutral"])})
+    zero = pd.DataFrame({"x": [0.0], "panel": pd.Categorical(["main"], categories=PANELS)})
     small = base_size * 7 / 8
     plot = (
         ggplot(seg)
@@ -362,7 +422,7 @@ def diverging_likert(
         + geom_vline(aes(xintercept="x"), data=zero, color=INK, size=0.4)
         + geom_text(aes(x="x", y="y", label="text", ha="ha"), data=labels, size=small, color=INK, va="center")
         + geom_blank(aes(x="x", y="y"), data=bounds)
-        + scale_fill_manual(values=colours, breaks=shown, limits=list(scale.labels), drop=False,
+        + scale_fill_manual(values=colours, breaks=shown, limits=all_labels, drop=False,
                             labels=[wrap_text(s, legend_wrap) for s in shown])
         + scale_x_continuous(breaks=breaks, labels=lambda xs: [f"{abs(x):g}" for x in xs], expand=(0, 0))
         + scale_y_continuous(breaks=list(ticks["y"]), labels=list(ticks["item_label"]),
@@ -373,9 +433,16 @@ def diverging_likert(
         + theme(panel_grid_major_y=element_blank(), axis_title_y=element_blank(),
                 axis_text_y=element_text(margin={"r": 6, "units": "pt"}))
     )
-    if not side.empty:
-        neutral_label = wrap_text(" / ".join(lv.label for lv in scale.levels if lv.code in scale.neutral), 14)
+    if not side.empty or not aside.empty:
+        strips = {"main": "",
+                  "neutral": wrap_text(" / ".join(lv.label for lv in scale.levels if lv.code in scale.neutral), 14),
+                  "nonsubstantive": wrap_text(" / ".join(aside_labels), 14)}
         plot += facet_grid(cols="panel", scales="free_x", space="free_x",
-                           labeller=labeller(cols=lambda p: neutral_label if p == "neutral" else ""))
+                           labeller=labeller(cols=lambda p: strips.get(p, "")))
         plot += theme(panel_spacing_x=0.03, strip_text=element_text(size=small, weight="normal", color=MUTED))
     return plot
+
+
+def _aside_greys(k: int) -> list[str]:
+    """Greys for answers set aside (darker than the neutral grey, so the two side panels differ)."""
+    return ["#8c8c8c", "#5f5f5f", "#a8a8a8", "#3f3f3f"][:k] + ["#777777"] * max(0, k - 4)

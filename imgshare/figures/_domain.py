@@ -19,7 +19,7 @@ from plotnine import (
     theme,
 )
 
-from ..codebook import Codebook
+from ..codebook import Codebook, common_words
 from ._common import default_caption, format_pct, questionnaire_label, require_choice, require_columns
 from ._common import wrap as wrap_text
 from ._errors import FigureError
@@ -131,7 +131,9 @@ def domain_agreement_plot(
 
     The study's figure 5: mean agreement with the proposed benefits and with the proposed
     risks, patients beside clinical experts. Bars are greys (one per questionnaire, in codebook
-    order); each value is printed above its bar with ``digits`` decimals.
+    order); each value is printed above its bar with ``digits`` decimals. The axis title uses
+    the scales' own words ("Mean frequency (%)" for a frequency scale; see
+    :func:`imgshare.codebook.scale_words`).
 
     Parameters
     ----------
@@ -170,7 +172,9 @@ def domain_agreement_plot(
         text_y=bars["value"] + 1.5,
     )
     dodge = position_dodge(width=_DODGE)
-    axis = "Mean agreement (%)" if measure == "agree" else "Mean disagreement (%)"
+    words = common_words(codebook.scales[codebook.items[i].scale]
+                         for d in dict.fromkeys(bars["domain"]) for i in codebook.domains[d].items if i in codebook.items)
+    axis = words.mean_axis() if measure == "agree" else f"Mean {words.negative_noun} (%)"
     return (
         ggplot(bars, aes(x="domain_label", y="value", fill="group_label"))
         + geom_col(position=dodge, width=0.72)

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from ..codebook import Codebook, common_words
-from ._format import DASH, fmt_count, fmt_estimate_ci, fmt_number, is_missing
+from ._format import DASH, fmt_count, fmt_estimate_ci, fmt_number, fmt_suppressed, is_missing
 from ._lookup import outcome_label, questionnaire_label, require_columns, require_numeric
 from ._spec import Footnote, TableError, TableSpec
 
@@ -106,16 +106,21 @@ def _range(low, high, decimals: int) -> str:
     return f"{fmt_number(low, decimals)} to {fmt_number(high, decimals)}"
 
 
-def _count_column(part: pd.DataFrame, items: list[str], column: str) -> list[str] | None:
-    """Counts of ``column`` per item (a dash where not asked), or None when every count is zero."""
-    if column not in part.columns or not (pd.to_numeric(part[column], errors="coerce").fillna(0) > 0).any():
+def _count_column(part: pd.DataFrame, items: list[str], column: str, min_cell: int | None) -> list[str] | None:
+    """Counts of ``column`` per item (a dash where not asked, "<K" where withheld), or None when
+    every count is zero."""
+    if column not in part.columns:
         return None
-    return [fmt_count(part.loc[i, column]) if i in part.index and not is_missing(part.loc[i, column]) else DASH
-            for i in items]
+    values = pd.to_numeric(part[column], errors="coerce")
+    if not ((values.fillna(0) > 0) | (values.isna() & (min_cell is not None))).any():
+        return None
+    withheld = fmt_suppressed(min_cell) if min_cell else DASH
+    return [DASH if i not in part.index else withheld if is_missing(part.loc[i, column])
+            else fmt_count(part.loc[i, column]) for i in items]
 
 
 def tbl_item_agreement(agreement: pd.DataFrame, codebook: Codebook, label: str = "tbl-item-agreement", *,
-                       title: str | None = None, decimals: int = 1) -> TableSpec:
+                       title: str | None = None, decimals: int = 1, min_cell: int | None = None) -> TableSpec:
     """Percent agreeing / neutral / disagreeing per item, questionnaires side by side, by domain.
 
     ``agreement``: ``questionnaire, item, domain, n, missing, pct_agree, pct_neutral,
@@ -123,7 +128,8 @@ def tbl_item_agreement(agreement: pd.DataFrame, codebook: Codebook, label: str =
     questionnaire whose items have no neutral level (all NaN). Blanks ("Missing") and
     non-substantive answers ("Don't know / no answer") get a count column each when any item
     has some. Headers and the default title use the scales' own words ("Often (%)" on a
-    frequency scale; see :func:`imgshare.codebook.scale_words`).
+    frequency scale; see :func:`imgshare.codebook.scale_words`). ``min_cell``: a withheld
+    (missing) count prints "<K".
     """
     require_columns(agreement, ("questionnaire", "item", "n", "missing", "pct_agree", "pct_neutral",
                                 "pct_disagree"), "item agreement")
@@ -148,7 +154,7 @@ def tbl_item_agreement(agreement: pd.DataFrame, codebook: Codebook, label: str =
         labels[f"n_{k}"] = "n"
         cols.append(f"n_{k}")
         for column, header in (("nonsubstantive", nonsub_names), ("missing", "Missing")):
-            counts = _count_column(part, items, column)
+            counts = _count_column(part, items, column, min_cell)
             if counts is not None:
                 data[f"{column}_{k}"] = counts
                 labels[f"{column}_{k}"] = header

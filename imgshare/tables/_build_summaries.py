@@ -31,6 +31,13 @@ def _count(n, suppressed: bool, min_cell: int | None) -> str:
     return fmt_count(n) if not is_missing(n) else DASH
 
 
+def _withheld_or_count(n, min_cell: int | None) -> str:
+    """A count; a missing one is a withheld count ("<K") under disclosure control."""
+    if is_missing(n):
+        return fmt_suppressed(int(min_cell)) if min_cell else DASH
+    return fmt_count(n)
+
+
 def _flag(row: pd.Series, column: str = "suppressed") -> bool:
     return bool(row[column]) if column in row.index and not is_missing(row[column]) else False
 
@@ -86,13 +93,13 @@ def tbl_numeric(summary: pd.DataFrame, codebook: Codebook, label: str, *, questi
                                             style.median_q(r["median"], r["q1"], r["q3"]) or DASH,
                                             style.range(r["min"], r["max"])]
         rows.append([var.question if var is not None else str(r["variable"]), _count(r["n"], hidden, min_cell),
-                     *stats, fmt_count(r["missing"])])
+                     *stats, _withheld_or_count(r["missing"], min_cell)])
     data = pd.DataFrame(rows, columns=["variable", "n", "mean_sd", "median_q", "range", "missing"])
     labels = {"n": "n", "mean_sd": "Mean (SD)", "median_q": "Median (Q1, Q3)", "range": "Range", "missing": "Missing"}
     notes = ["n: respondents asked who gave a value; Missing: respondents asked who left it blank.",
              "Q1, Q3: first and third quartiles (linear interpolation, numpy's and R's default)."]
     if "nonsubstantive" in part.columns and (pd.to_numeric(part["nonsubstantive"]).fillna(0) > 0).any():
-        data["nonsubstantive"] = [fmt_count(v) for v in part["nonsubstantive"]]
+        data["nonsubstantive"] = [_withheld_or_count(v, min_cell) for v in part["nonsubstantive"]]
         names = " / ".join(dict.fromkeys(lv.label for v in part["variable"] if str(v) in q.variables
                                          for lv in q.variables[str(v)].missing)) or "Not a value"
         labels["nonsubstantive"] = names
