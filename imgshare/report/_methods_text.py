@@ -44,13 +44,41 @@ def _descriptives(results: Any) -> str:
         text += (f" Percentages for {labels} are weighted; their intervals use Kish's effective sample size, "
                  "while rank tests, correlations and reliability are unweighted.")
     scales = [cb.scales[s] for s in sorted({cb.items[i].scale for q in cb.questionnaires.values() for i in q.items})]
-    agree = "; ".join(
-        _join([f"\u201c{plain(lv.label)}\u201d" for lv in sc.levels if lv.code in sc.agree], "or")
-        + (f" on the {plain(sc.label)} scale" if len(scales) > 1 else "")
-        for sc in scales
-    )
-    text += (f" Agreement with a statement is the percentage answering {agree}; the agreement of a domain is "
-             "the unweighted mean of its statements' percentages.")
+    text += _agreement_sentence(cb, scales)
+    return text
+
+
+def _agreement_sentence(cb: Any, scales: list) -> str:
+    """What a statement's (and a domain's) agreement is, in each scale's own words; reverse-worded
+    statements enter domain means keyed; non-substantive answers are set apart."""
+    from ..codebook import common_words, scale_words
+
+    words = common_words(scales)
+
+    def answering(sc) -> str:
+        return _join([f"\u201c{plain(lv.label)}\u201d" for lv in sc.levels if lv.code in sc.agree], "or")
+
+    if words.kind != "mixed":
+        agree = "; ".join(answering(sc) + (f" on the {plain(sc.label)} scale" if len(scales) > 1 else "")
+                          for sc in scales)
+        text = (f" {words.noun[:1].upper()}{words.noun[1:]} {words.preposition} a statement is the percentage "
+                f"answering {agree}; the {words.noun} of a domain is the unweighted mean of its statements' "
+                "percentages")
+    else:
+        parts = [f"{scale_words(sc).noun} {scale_words(sc).preposition} a statement on the {plain(sc.label)} scale is "
+                 f"the percentage answering {answering(sc)}" for sc in scales]
+        text = (f" {_join(parts)[:1].upper()}{_join(parts)[1:]}; the mean of a domain is the unweighted mean of its "
+                "statements' percentages")
+    reverse = [i for d in cb.domains.values() for i in d.items if i in cb.items and cb.items[i].reverse]
+    if reverse:
+        text += (f", a reverse-worded statement counting with its keyed {words.noun} (the percentage answering on "
+                 f"the other side of the scale; {_plural(len(dict.fromkeys(reverse)), 'statement')})")
+    text += "."
+    declared = list(dict.fromkeys(lv.label for sc in scales for lv in sc.missing))
+    declared += [lv.label for i in cb.items.values() for lv in i.missing if lv.label not in declared]
+    if declared:
+        text += (f" Answers that are not on a scale ({_join([chr(8220) + plain(x) + chr(8221) for x in declared])}) "
+                 "are counted and reported separately; they are left out of the percentages, scores and tests.")
     return text
 
 
