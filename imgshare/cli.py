@@ -58,16 +58,17 @@ def validate(codebook: CodebookOpt = DEFAULT_CODEBOOK, data: DataOpt = None, enc
 
 @app.command("codebook")
 def codebook_cmd(
-    from_file: Annotated[Path, typer.Option("--from", help="SPSS .sav file to draft a codebook from.")],
+    from_file: Annotated[Path, typer.Option(
+        "--from", help="SPSS .sav, Stata .dta or REDCap data dictionary .csv to draft a codebook from.")],
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write the draft here (default: stdout).")] = None,
 ) -> None:
-    """Draft a codebook from an SPSS file's variable and value labels."""
+    """Draft a codebook from an SPSS or Stata file's labels, or from a REDCap data dictionary."""
     from .draft import draft_codebook
     from .io import write_text_atomic
 
     if out is not None:
         check_output_file(out)
-    text = draft_codebook(from_file)
+    text = draft_codebook(from_file, out)
     if out is None:
         typer.echo(text, nl=False)
     else:

@@ -404,11 +404,12 @@ def diverging_likert(
     bounds = [{"x": -limit, "panel": "main"}, {"x": limit, "panel": "main"}]
     side = seg[seg["panel"] == "neutral"]
     aside = seg[seg["panel"] == "nonsubstantive"]
-    for part, name in ((side, "neutral"), (aside, "nonsubstantive")):
-        if not part.empty:
-            # A side panel as wide as its longest bar, with room for the printed total.
-            reach_side = max(float(part["xmax"].max()), limit * 0.08)
-            bounds += [{"x": 0.0, "panel": name}, {"x": reach_side * 1.45 + pad, "panel": name}]
+    if not side.empty:
+        bounds += [{"x": 0.0, "panel": "neutral"}, {"x": side["xmax"].max() * 1.45 + pad, "panel": "neutral"}]
+    if not aside.empty:
+        # Short bars still need room for their printed totals and the panel's title.
+        bounds += [{"x": 0.0, "panel": "nonsubstantive"},
+                   {"x": max(aside["xmax"].max() * 1.45 + pad, 0.3 * limit), "panel": "nonsubstantive"}]
     bounds = pd.DataFrame(bounds).assign(y=1.0, panel=lambda d: pd.Categorical(d["panel"], PANELS))
 
     ticks = seg.drop_duplicates("item").sort_values("y")
