@@ -34,11 +34,34 @@ def _err(message: str) -> None:
     typer.echo(message, err=True)
 
 
+def _codebook_path(codebook: Path) -> Path:
+    """The codebook to read; a missing default one gets a message saying how to name one."""
+    if codebook == DEFAULT_CODEBOOK and not codebook.exists():
+        raise ImgshareError(f"{codebook}: file not found in {Path.cwd()}; pass the codebook with -c PATH, "
+                            "or draft one with: imgshare codebook --from survey.sav -o codebook.yml")
+    return codebook
+
+
+def _published_path(published: Path | None, codebook: Path) -> Path:
+    """``--published`` as given (or ``published.yml`` beside the codebook), else looked up beside the
+    codebook; not found anywhere: a message naming where it was looked for."""
+    base = codebook.parent
+    places = [base / "published.yml"] if published is None else [published]
+    if published is not None and not published.is_absolute():
+        places.append(base / published)
+    for place in places:
+        if place.exists():
+            return place
+    looked = " and ".join(str(p) for p in dict.fromkeys(places))
+    raise ImgshareError(f"{published or 'published.yml'}: file not found (looked for {looked}); pass --published "
+                        "PATH to the published-values file (its format: docs/published-format.md)")
+
+
 def _load(codebook: Path, data: Path | None, encoding: str | None):
     from .codebook import load_codebook
     from .cohort import build_cohort
 
-    cb = load_codebook(codebook)
+    cb = load_codebook(_codebook_path(codebook))
     return cb, build_cohort(cb, data, encoding)
 
 
@@ -144,7 +167,9 @@ def figures(
 def check(
     codebook: CodebookOpt = DEFAULT_CODEBOOK,
     data: DataOpt = None,
-    published: Annotated[Path, typer.Option(help="Published values YAML.")] = Path("data/published.yml"),
+    published: Annotated[Optional[Path], typer.Option(
+        help="Published values YAML (default: published.yml beside the codebook; a relative path is also "
+             "looked for there).")] = None,
     fmt: Annotated[str, typer.Option("--format", help="text, json or md.")] = "text",
 ) -> None:
     """Compare every published value with the one computed from the data (exit 1 on unexpected mismatch)."""
@@ -152,7 +177,8 @@ def check(
 
     if fmt not in ("text", "json", "md"):
         raise ImgshareError(f"--format: found {fmt!r}; expected text, json or md")
-    text, status = run_check(codebook, data, published, fmt)
+    codebook = _codebook_path(codebook)
+    text, status = run_check(codebook, data, _published_path(published, codebook), fmt)
     typer.echo(text)
     raise typer.Exit(status)
 
