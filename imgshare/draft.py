@@ -160,9 +160,7 @@ def draft_from_fields(fields: list[DraftField], *, name: str, data_file: str, he
             continue
         sid = _slug(f"{sig[0][1]}_{len(sig)}")[:30]
         kind = _kind(list(sig))
-        scale = {"label": f"{len(sig)}-point {kind if kind != 'agreement' else 'scale'} "
-                          "(check the agree/neutral/disagree split)",
-                 "levels": _mapping(list(sig)), **_classify(list(sig))}
+        scale = {"label": f"{len(sig)}-point {kind}", "levels": _mapping(list(sig)), **_classify(list(sig))}
         if kind != "agreement":
             scale["kind"] = kind
         codes = [dict(m.missing) for m in members]

@@ -113,6 +113,8 @@ class ScaleWords:
         >>> scale_words().heading("each statement"), scale_words(kind="frequency").heading("each statement")
         ('Agreement with each statement', 'Frequency: answers to each statement')
         """
+        if self.kind == "mixed":
+            return f"Answers to {what}"
         noun = self.noun[:1].upper() + self.noun[1:]
         return f"{noun} with {what}" if self.preposition == "with" else f"{noun}: answers to {what}"
 

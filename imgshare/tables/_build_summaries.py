@@ -118,11 +118,12 @@ def tbl_theme_scores(summary: pd.DataFrame, codebook: Codebook, label: str = "tb
 
     ``summary`` is ``imgshare.analysis``'s ``theme_score_summary`` (``questionnaire, theme, n,
     mean, sd, median, q1, q3``; optional ``n_unscored`` and ``suppressed``). Themes are grouped
-    by their domain.
+    by their domain. Scores lie on the scale's few points, so they print with one decimal more
+    than ``style.summary_decimals`` ("2.93 (0.81)").
     """
     require_columns(summary, _SCORES, "theme score summary")
     require_numeric(summary, _SCORES[2:] + ("n_unscored",), "theme score summary")
-    style = style or NumberStyle()
+    style = _score_style(style)
     themes, groups = grouped_by_domain(codebook, list(summary["theme"]), "theme")
     data: dict[str, list] = {"theme": [codebook.themes[t].label if t in codebook.themes else t for t in themes]}
     labels, spanners = {}, {}
@@ -161,11 +162,13 @@ def tbl_group_summaries(groups: pd.DataFrame, codebook: Codebook, label: str, *,
     median (Q1, Q3) per group, the descriptive companion of the comparison's test table.
 
     ``groups`` is ``comparison_groups`` (``comparison, outcome, outcome_kind, group, n, mean,
-    sd, median, q1, q3``; optional ``group_label`` and ``suppressed``).
+    sd, median, q1, q3``; optional ``group_label`` and ``suppressed``). Theme scores print with
+    one decimal more than numbers (as in :func:`tbl_theme_scores`).
     """
     require_columns(groups, _GROUPS, "comparison groups")
     require_numeric(groups, ("n", "mean", "sd", "median", "q1", "q3"), "comparison groups")
-    style = style or NumberStyle()
+    number_style = style or NumberStyle()
+    score_style = _score_style(style)
     part = groups[(groups["comparison"] == comparison) & groups["outcome_kind"].isin(kinds)]
     if part.empty:
         raise TableError(f"comparison groups: no {' or '.join(kinds)} rows for comparison '{comparison}'")
@@ -185,6 +188,7 @@ def tbl_group_summaries(groups: pd.DataFrame, codebook: Codebook, label: str, *,
                 continue
             r = rows.iloc[0]
             hidden = _flag(r)
+            style = score_style if kind == "theme" else number_style
             cells[cols[0]].append(_count(r["n"], hidden, min_cell))
             cells[cols[1]].append(DASH if hidden else style.mean_sd(r["mean"], r["sd"]) or DASH)
             cells[cols[2]].append(DASH if hidden else style.median_q(r["median"], r["q1"], r["q3"]) or DASH)
@@ -204,6 +208,13 @@ def tbl_group_summaries(groups: pd.DataFrame, codebook: Codebook, label: str, *,
                      column_labels=labels, spanners=spanners,
                      footnotes=["n: respondents of the group with a value; Q1, Q3: first and third quartiles."],
                      is_synthetic=codebook.study.synthetic)
+
+
+def _score_style(style: NumberStyle | None) -> NumberStyle:
+    import dataclasses
+
+    style = style or NumberStyle()
+    return dataclasses.replace(style, summary_decimals=min(style.summary_decimals + 1, 6))
 
 
 def _outcome_name(codebook: Codebook, name: str, kind: str) -> str:

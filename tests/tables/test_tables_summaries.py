@@ -48,7 +48,7 @@ def test_theme_score_table_puts_questionnaires_side_by_side(results):
     spec = tbl_theme_scores(results.theme_score_summary, results.codebook)
     row = results.theme_score_summary.iloc[0]
     assert cells(spec, "n_0") == [str(int(row["n"]))]
-    assert cells(spec, "mean_0") == [NumberStyle().mean_sd(row["mean"], row["sd"])]
+    assert cells(spec, "mean_0") == [NumberStyle(summary_decimals=2).mean_sd(row["mean"], row["sd"])]
     assert "at least 50% of them were answered" in spec.notes_text()[0][1]
     to_typst(spec)
 
@@ -59,7 +59,7 @@ def test_group_summaries_show_theme_scores_and_numbers_per_group(results):
     assert cells(spec, "kind") == ["Theme scores", "Numbers", "Numbers"]
     groups = results.comparison_groups
     g1 = groups[(groups["comparison"] == "by_grp") & (groups["outcome"] == "t") & (groups["group"] == "1")].iloc[0]
-    assert cells(spec, "median_0")[0] == NumberStyle().median_q(g1["median"], g1["q1"], g1["q3"])
+    assert cells(spec, "median_0")[0] == NumberStyle(summary_decimals=2).median_q(g1["median"], g1["q1"], g1["q3"])
     assert "G1" in to_html(spec)
 
 
