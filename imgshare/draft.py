@@ -95,6 +95,8 @@ def split_missing(levels: list[tuple[int, str]], declared: set[int] = frozenset(
     """
     missing = [(c, lab) for c, lab in levels if c in declared]
     rest = [(c, lab) for c, lab in levels if c not in declared]
+    if rest and all(NONSUBSTANTIVE.search(lab) for _, lab in rest):  # only "Refused": a number's code
+        return [], sorted(missing + rest)
     changed = True
     while changed and len(rest) > 1:  # peel "Don't know"-like codes off either end of the code range
         changed = False
