@@ -216,3 +216,19 @@ def test_a_comparison_by_a_number_is_a_spearman_correlation():
     assert parsed.comparisons["grp"].variables == ("age",)
     cb["comparisons"]["grp"]["variables"] = ["why"]
     assert "comparisons.grp.variables[0]: 'why' is text; only number variables are compared" in rejection(cb)
+
+
+def test_the_docs_example_of_a_survey_as_researchers_have_it_is_a_valid_codebook(root):
+    import re
+
+    import yaml
+
+    text = (root / "docs" / "codebook.md").read_text(encoding="utf-8")
+    example = re.findall(r"```yaml\n(.*?)```", text, re.S)[1]
+    cb = parse_codebook(yaml.safe_load(example))
+    assert cb.analysis.min_answered == 0.75
+    assert cb.scales["freq4"].missing_codes == (8, 9) and cb.items["C3"].missing[0].label == "Not applicable"
+    assert scale_words(cb.scales["help5"]).heading("each service") == "Helpfulness: answers to each service"
+    assert cb.questionnaires["carers"].variables["age"].missing_codes == (-99,)
+    assert cb.questionnaires["carers"].exclusions[1].codes == (9,)
+    assert cb.comparisons["age"].correlational and cb.comparisons["relation"].variables == ("hours_care", "age")
