@@ -59,13 +59,21 @@ def analysed(raw: pd.DataFrame) -> pd.DataFrame:
     return raw[raw[items].notna().all(axis=1)]
 
 
-def test_the_data_file_is_made_by_the_committed_script(tmp_path):
+def _make_data():
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("make_third", FIXTURE / "make_data.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    assert module.write(tmp_path / "carers.sav").read_bytes() == SAV.read_bytes()
+    return module
+
+
+def test_the_data_file_is_made_by_the_committed_script(tmp_path):
+    assert _make_data().write(tmp_path / "carers.sav").read_bytes() == SAV.read_bytes()
+
+
+def test_the_committed_codebook_is_the_draft_plus_themes_and_comparisons(third_codebook_path):
+    assert third_codebook_path.read_text(encoding="utf-8") == _make_data().codebook_text()
 
 
 def test_the_draft_sets_dont_know_and_user_missing_codes_apart(project):

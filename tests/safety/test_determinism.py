@@ -11,7 +11,8 @@ def digests(folder):
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
 
 
-@pytest.mark.parametrize("codebook", ["data/codebook.yml", "tests/fixtures/second_survey/codebook.yml"])
+@pytest.mark.parametrize("codebook", ["data/codebook.yml", "tests/fixtures/second_survey/codebook.yml",
+                                      "tests/fixtures/third_survey/codebook.yml"])
 def test_analysis_outputs_are_byte_identical_across_runs(root, tmp_path, codebook, monkeypatch):
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     first, second = tmp_path / "a", tmp_path / "b"

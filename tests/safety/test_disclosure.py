@@ -105,3 +105,21 @@ def test_min_cell_merges_small_exclusion_reasons_in_the_flow(second_codebook_pat
     assert not ((guarded["n"] > 0) & (guarded["n"] < 5) & (guarded["stage"] == "excluded")
                 & (guarded["questionnaire"] == "staff")).any()
     assert guarded_flow(flow, 0).equals(flow)
+
+
+def test_min_cell_withholds_small_dont_know_and_number_counts(third_codebook_path, tmp_path):
+    from imgshare.cli import main
+
+    out = tmp_path / "analysis"
+    assert main(["analyse", "-c", str(third_codebook_path), "--min-cell", "5", "--out", str(out)]) == 0
+    for name, columns in (("nonsubstantive", ["n"]), ("numeric_summary", ["n", "missing", "nonsubstantive"]),
+                          ("item_agreement", ["n", "missing", "nonsubstantive"])):
+        frame = pd.read_csv(out / f"{name}.csv")
+        for col in columns:
+            n = frame[col].dropna()
+            assert not ((n > 0) & (n < 5)).any(), (name, col)
+    figures = tmp_path / "figures"
+    assert main(["figures", "-c", str(third_codebook_path), "--min-cell", "5", "--out", str(figures)]) == 0
+    items = pd.read_csv(figures / "tbl-carers-items-never-4.csv", dtype=str)
+    assert "<5" in items.to_string()                     # 3 "No answer" to one item
+    assert not items.isin(["1", "2", "3", "4"]).any().any()
