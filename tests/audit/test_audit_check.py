@@ -84,9 +84,10 @@ def test_correlations_are_spearman_of_keyed_codes(verdicts, mini_dir):
     assert verdicts.at["sig.t.001", "computed"] == pytest.approx(stats.spearmanr(raw["A1"], raw["A2"]).pvalue)
 
 
-def test_domain_mean_is_the_mean_of_item_percentages(verdicts, mini_dir):
+def test_domain_mean_is_the_mean_of_keyed_item_percentages(verdicts, mini_dir):
     raw = pd.read_csv(mini_dir / "mini.csv").dropna(subset=["A1", "A2", "used"])
-    per_item = [100 * (raw[c].dropna() >= 3).mean() for c in ("A1", "A2", "A3")]
+    # A3 is reverse-keyed: its keyed agreement is its disagreement as worded (codes 1-2).
+    per_item = [100 * (raw[c].dropna() >= 3).mean() for c in ("A1", "A2")] + [100 * (raw["A3"].dropna() <= 2).mean()]
     assert verdicts.at["mean.d", "computed"] == pytest.approx(np.mean(per_item), rel=1e-12)
 
 

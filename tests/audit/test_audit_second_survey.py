@@ -39,7 +39,9 @@ def _paper(cohort, raw_staff) -> dict:
     keyed = staff[["W1", "W2", "W3"]].astype(float).assign(W3=lambda f: 7 - f["W3"])
     rhos = [stats.spearmanr(*keyed[[a, b]].dropna().to_numpy().T).statistic
             for a, b in (("W1", "W2"), ("W1", "W3"), ("W2", "W3"))]
-    strain = [100 * managers[i].dropna().isin([4, 5, 6] if i.startswith("W") else [3, 4]).mean()
+    # W6 is reverse-keyed: a domain mean counts its keyed agreement (disagreement as worded, 1-3).
+    strain = [100 * managers[i].dropna().isin([1, 2, 3] if i == "W6" else [4, 5, 6] if i.startswith("W")
+                                              else [3, 4]).mean()
               for i in ("W6", "W7", "W8", "F1", "F2")]
     raw = pd.read_csv(raw_staff, skiprows=[1, 2])       # Qualtrics export: two extra header rows
     received, no_consent = len(raw), int((raw["consent"] == 2).sum())
