@@ -40,6 +40,9 @@ def test_study_pack_has_every_paper_exhibit(study_pack):
         "fig-patients-benefits", "fig-experts-benefits", "fig-patients-risks", "fig-experts-risks",
         "fig-domain-agreement", "fig-participant-flow", "fig-paired-patients-vs-experts-benefits",
         "fig-paired-patients-vs-experts-risks",
+        # theme scores (issue 13): overall, and by group in every comparison that tests themes
+        "tbl-theme-scores", "tbl-scores-patients-vs-experts", "tbl-scores-age-group", "tbl-scores-had-imaging",
+        "tbl-scores-saw-images", "tbl-scores-expert-patient", "tbl-scores-role", "tbl-scores-experience",
     }
     assert labels(study_pack) == expected
 

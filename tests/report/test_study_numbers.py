@@ -24,10 +24,6 @@ REMOVED = [
     ("7", "'The codebook defines 7 group comparisons' was the tool speaking, not the paper"),
     ("95%", "the comparisons' introduction no longer repeats the interval level the methods state"),
 ]
-#: Issue 13: an effect size too small to show at two decimals prints with more, its interval with it
-#: ("0.00 (0.00 to 0.11)" became "0.004 (0.000 to 0.107)"): the tokens of those cells printed before.
-REMOVED += [(token, "small effect size now printed with enough digits (issue 13)") for token in
-            ["0.00"] * 10 + ["0.11", "0.05", "0.05", "0.02", "0.04", "0.08"]]
 
 
 def number_tokens(page: str) -> list[str]:
