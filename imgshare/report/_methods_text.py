@@ -58,20 +58,22 @@ def _agreement_sentence(cb: Any, scales: list) -> str:
     def answering(sc) -> str:
         return _join([f"\u201c{plain(lv.label)}\u201d" for lv in sc.levels if lv.code in sc.agree], "or")
 
+    # Custom scale words come from the codebook: plain text, escaped like every label.
+    noun, prep = plain(words.noun), plain(words.preposition)
     if words.kind != "mixed":
         agree = "; ".join(answering(sc) + (f" on the {plain(sc.label)} scale" if len(scales) > 1 else "")
                           for sc in scales)
-        text = (f" {words.noun[:1].upper()}{words.noun[1:]} {words.preposition} a statement is the percentage "
-                f"answering {agree}; the {words.noun} of a domain is the unweighted mean of its statements' "
+        text = (f" {plain(words.noun[:1].upper() + words.noun[1:])} {prep} a statement is the percentage "
+                f"answering {agree}; the {noun} of a domain is the unweighted mean of its statements' "
                 "percentages")
     else:
-        parts = [f"{scale_words(sc).noun} {scale_words(sc).preposition} a statement on the {plain(sc.label)} scale is "
-                 f"the percentage answering {answering(sc)}" for sc in scales]
+        parts = [f"{plain(scale_words(sc).noun)} {plain(scale_words(sc).preposition)} a statement on the "
+                 f"{plain(sc.label)} scale is the percentage answering {answering(sc)}" for sc in scales]
         text = (f" {_join(parts)[:1].upper()}{_join(parts)[1:]}; the mean of a domain is the unweighted mean of its "
                 "statements' percentages")
     reverse = [i for d in cb.domains.values() for i in d.items if i in cb.items and cb.items[i].reverse]
     if reverse:
-        text += (f", a reverse-worded statement counting with its keyed {words.noun} (the percentage answering on "
+        text += (f", a reverse-worded statement counting with its keyed {noun} (the percentage answering on "
                  f"the other side of the scale; {_plural(len(dict.fromkeys(reverse)), 'statement')})")
     text += "."
     declared = list(dict.fromkeys(lv.label for sc in scales for lv in sc.missing))
