@@ -43,6 +43,9 @@ def _descriptives(results: Any) -> str:
         labels = _join([f"{plain(q.label)} (weight column {plain(q.weight)})" for q in weighted])
         text += (f" Percentages for {labels} are weighted; their intervals use Kish's effective sample size, "
                  "while rank tests, correlations and reliability are unweighted.")
+    if any(v.type == "number" for q in cb.questionnaires.values() for v in q.variables.values()):
+        text += (" Numeric answers are summarised by the number who answered, mean (SD), median (first and third "
+                 "quartiles, linear interpolation) and range, with the number who left them blank.")
     scales = [cb.scales[s] for s in sorted({cb.items[i].scale for q in cb.questionnaires.values() for i in q.items})]
     text += _agreement_sentence(cb, scales)
     return text
@@ -116,10 +119,12 @@ def _comparisons(results: Any) -> str:
     ran = tests[tests["statistic"].notna()]
     mw = ran[ran["test"] == "mann-whitney"]
     kw = ran[ran["test"] == "kruskal-wallis"]
+    rho = ran[ran["test"] == "spearman"]
     labels = _join([plain(c.label) for c in cb.comparisons.values()])
     verb = "was" if len(cb.comparisons) == 1 else "were"
-    parts = [f"The {_plural(len(cb.comparisons), 'group comparison')} ({labels}) {verb} run on items (codes as "
-             "answered) and theme scores."]
+    numbers = " and numeric answers" if (tests["outcome_kind"] == "variable").any() else ""
+    parts = [f"The {_plural(len(cb.comparisons), 'comparison')} ({labels}) {verb} run on items (codes as "
+             f"answered), theme scores{numbers}."]
     if len(mw):
         exact = int((mw["p_method"] == "exact").sum())
         if exact == len(mw):
@@ -135,7 +140,11 @@ def _comparisons(results: Any) -> str:
         parts.append(f"More than two groups were compared with the Kruskal-Wallis H test ({_plural(len(kw), 'test')}; "
                      "tie-corrected, chi-squared reference distribution); the effect size is "
                      "epsilon-squared = H/(N - 1).")
-    if len(ran):
+    if len(rho):
+        parts.append(f"A comparison by a numeric answer was run as Spearman's rank correlation of each outcome with "
+                     f"it ({_plural(len(rho), 'correlation')}; pairwise-complete cases, p from the t distribution, "
+                     "95% confidence interval by Fisher's z).")
+    if len(ran) > len(rho):
         n_boot = results.settings.get("n_boot")
         parts.append(f"Effect-size 95% confidence intervals are percentile bootstraps ({n_boot} resamples of each "
                      "group's answers, fixed seeds).")

@@ -94,15 +94,17 @@ class ExhibitsMixin:
             self._shown.add(label)
         return Outputs(parts)
 
-    def comparison_tables(self) -> Outputs:
-        """Each comparison's full table, followed by its Dunn's pairwise tests when it has any."""
+    def comparison_table_labels(self) -> list[str]:
+        """Each comparison's full table, then its Dunn's pairwise tests and its groups' theme scores."""
         from ..exhibits import slug
 
-        labels = []
-        for cid in self.codebook.comparisons:
-            labels += [label for label in (slug("tbl", "compare", cid), slug("tbl", "posthoc", cid))
-                       if self.has(label)]
-        return self.place(labels)
+        return [label for cid in self.codebook.comparisons
+                for label in (slug("tbl", "compare", cid), slug("tbl", "posthoc", cid), slug("tbl", "scores", cid))
+                if self.has(label)]
+
+    def comparison_tables(self) -> Outputs:
+        """The tables of :meth:`comparison_table_labels`, in that order."""
+        return self.place(self.comparison_table_labels())
 
     def refs(self, labels: Sequence[str]) -> Markdown:
         """Cross-references to exhibits: ``@tbl-a and @tbl-b``."""

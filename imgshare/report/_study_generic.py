@@ -7,7 +7,7 @@ it anything to show), a computed paragraph and its self-labelled exhibits, or no
 
 from __future__ import annotations
 
-from ._markdown import Markdown, join_words, lower_first, plain, plural
+from ._markdown import Markdown, join_words, lower_first, plain, plural, sentence_case
 from ._study_exhibits import Outputs
 
 __all__ = ["GenericMixin"]
@@ -61,8 +61,16 @@ class GenericMixin:
                              f"{self.n(qid, 'excluded')} excluded{detail} and {self.n(qid, 'analysed')} analysed.")
         return Markdown(" ".join(sentences))
 
+    def words(self, items=None):
+        """How to speak of the answers (``imgshare.codebook.ScaleWords``) of some statements (default:
+        all): their scales' own words when they share them ("agreement", "frequency"), else neutral ones."""
+        from ..codebook import common_words
+
+        items = self.codebook.items if items is None else items
+        return common_words(self.codebook.scales[s] for s in dict.fromkeys(self.codebook.items[i].scale for i in items))
+
     def domain_summary(self) -> Markdown:
-        """One sentence per domain: its mean agreement in each questionnaire asked about it."""
+        """One sentence per domain: its mean agreement (in its scales' words) in each questionnaire."""
         sentences = []
         d = self.results.domain_agreement
         for did, dom in self.codebook.domains.items():
@@ -71,8 +79,9 @@ class GenericMixin:
                 continue
             shares = [Markdown(f"{self.domain_mean(r.questionnaire, did)} among {self.questionnaire(r.questionnaire)}")
                       for r in part.itertuples(index=False)]
+            noun = plain(self.words(dom.items).noun)
             sentences.append(f"Across the {int(part['n_items'].max())} statements on "
-                             f"{lower_first(plain(dom.label))}, mean agreement was {join_words(shares)}.")
+                             f"{lower_first(plain(dom.label))}, mean {noun} was {join_words(shares)}.")
         return Markdown(" ".join(sentences))
 
     # -- sections ------------------------------------------------------------------------------
@@ -88,6 +97,7 @@ class GenericMixin:
 
         labels = [slug("tbl", qid, vid) for qid, q in self.codebook.questionnaires.items()
                   for vid, var in q.variables.items() if var.type == "categorical"]
+        labels += [slug("tbl", qid, "numbers") for qid in self.codebook.questionnaires]
         labels = [label for label in labels if self.has(label)]
         if not labels:
             return Outputs(())
@@ -105,12 +115,15 @@ class GenericMixin:
                   if not label.startswith("fig-paired-")]
         tables = [label for qid in cb.questionnaires for label in self.labels(slug("tbl", qid, "items"))]
         overview = [label for label in ("fig-domain-agreement", "tbl-item-agreement") if self.has(label)]
+        words = self.words()
+        heading = (f"## {sentence_case(plain(words.noun))} {plain(words.preposition)} the statements "
+                   "{#sec-agreement}") if words.kind != "mixed" else "## Answers to the statements {#sec-agreement}"
         text = (self.domain_summary()
                 + (f" The answers to each statement are charted in {self.refs(charts)}" if charts else "")
                 + (f" and tabulated in {self.refs(tables)}" if tables else "")
-                + (f"; mean agreement per domain and the agreement with each statement are in {self.refs(overview)}"
+                + (f"; the mean per domain and each statement's answers are summarised in {self.refs(overview)}"
                    if overview else "") + ".")
-        return Outputs([Markdown(text), self.place(charts + tables + overview)])
+        return Outputs([Markdown(heading), Markdown(text), self.place(charts + tables + overview)])
 
     def free_text_section(self) -> Outputs:
         """'Free-text answers', when any were given and may be quoted."""
@@ -122,18 +135,22 @@ class GenericMixin:
     def themes_section(self) -> Outputs:
         """'Themes': within-theme correlations and internal consistency (no themes: nothing)."""
         labels = [label for label in ("tbl-theme-correlations", "tbl-reliability") if self.has(label)]
-        if not labels:
+        scores = [label for label in ("tbl-theme-scores",) if self.has(label)]
+        if not labels and not scores:
             return Outputs(())
         return Outputs([Markdown("## Themes {#sec-themes}"),
                         Markdown(f"{self.correlations()} Correlations and internal consistency are in "
-                                 f"{self.refs(labels)}."), self.place(labels)])
+                                 f"{self.refs(labels)}." if labels else ""),
+                        Markdown(f"Each respondent's theme scores are summarised in {self.refs(scores)}."
+                                 if scores else ""),
+                        self.place(labels + scores)])
 
     def comparisons_section(self) -> Outputs:
         """'Group comparisons': a paragraph per comparison, the paired charts and full tables."""
         if not self.codebook.comparisons or self.results.comparisons.empty:
             return Outputs(())
         paired = self.labels("fig-paired-")
-        tables = self.labels("tbl-compare-") + self.labels("tbl-posthoc-")
+        tables = self.comparison_table_labels()
         adjusted = self._raw.settings.get("p_adjust")
         intro = ("For each comparison, the paragraph gives which group had the higher mean rank on each theme (or "
                  "statement, when the comparison has no themes), the test statistic, the p value and the effect "

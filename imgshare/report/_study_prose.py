@@ -16,8 +16,8 @@ from ._markdown import Markdown, join_words, lower_first, plain, plural, sentenc
 
 __all__ = ["ProseMixin", "quotable"]
 
-_STAT_SYMBOL = {"mann-whitney": "U", "kruskal-wallis": "H"}
-_EFFECT_SYMBOL = {"r": "r", "epsilon2": "ε²"}
+_STAT_SYMBOL = {"mann-whitney": "U", "kruskal-wallis": "H", "spearman": "ρ"}
+_EFFECT_SYMBOL = {"r": "r", "epsilon2": "ε²", "rho": "ρ"}
 
 _IDENTIFYING = re.compile(
     r"[\w.+-]+@[\w-]+\.[\w.]+"          # e-mail address
@@ -93,17 +93,25 @@ class ProseMixin:
 
     def _test_detail(self, row: Any) -> str:
         style = self.numbers
+        decimals = style.effect_decimals(row.effect)  # small effects get the digits they need
+        p = style.p(getattr(row, self._p_column()))
+        if row.test == "spearman":  # a correlation with a number: rho is the statistic and the effect
+            text = f"ρ = {style.statistic(row.effect, decimals)}"
+            if not _missing(row.effect_ci_low) and not _missing(row.effect_ci_high):
+                text += (f", 95% CI {style.statistic(row.effect_ci_low, decimals)} to "
+                         f"{style.statistic(row.effect_ci_high, decimals)}")
+            return f"{text}; {p}"
         symbol = _STAT_SYMBOL.get(row.test, "statistic")
         stat = style.u(row.statistic) if row.test == "mann-whitney" else style.statistic(row.statistic)
         parts = [f"{symbol} = {stat}"]
         if row.test == "kruskal-wallis" and not _missing(row.dof):
             parts.append(f"df = {int(row.dof)}")
-        parts.append(style.p(getattr(row, self._p_column())))
+        parts.append(p)
         if not _missing(row.effect):
-            effect = f"{_EFFECT_SYMBOL.get(str(row.effect_measure), 'effect')} = {style.statistic(row.effect)}"
+            effect = f"{_EFFECT_SYMBOL.get(str(row.effect_measure), 'effect')} = {style.statistic(row.effect, decimals)}"
             if not _missing(row.effect_ci_low) and not _missing(row.effect_ci_high):
-                effect += (f", 95% CI {style.statistic(row.effect_ci_low)} to "
-                           f"{style.statistic(row.effect_ci_high)}")
+                effect += (f", 95% CI {style.statistic(row.effect_ci_low, decimals)} to "
+                           f"{style.statistic(row.effect_ci_high, decimals)}")
             parts.append(effect)
         return "; ".join(parts)
 
@@ -147,7 +155,14 @@ class ProseMixin:
             sig = tested[tested[p_col] < alpha]
             non = tested[~(tested[p_col] < alpha)]
             sentences = []
-            if len(tested) and (tested["test"] == "mann-whitney").all():
+            if len(tested) and (tested["test"] == "spearman").all():
+                var = self.codebook.questionnaires[comp.questionnaire].variables[comp.by]
+                who = self.questionnaire(comp.questionnaire)
+                for r in sig.itertuples(index=False):
+                    direction = "positively" if r.effect > 0 else "negatively"
+                    sentences.append(f"Among {who}, {self.outcome_name(r.outcome, r.outcome_kind)} correlated "
+                                     f"{direction} with “{plain(var.question)}” ({self._test_detail(r)}).")
+            elif len(tested) and (tested["test"] == "mann-whitney").all():
                 for higher, part in sig.groupby("higher_group", sort=False):
                     others = [g for g in comp.groups if str(g) != str(higher)] or [
                         g for g in self.results.comparison_groups.loc[
@@ -168,10 +183,11 @@ class ProseMixin:
                 ps = non[p_col].astype(float)
                 spread = (self.numbers.p(float(ps.iloc[0])) if len(ps) == 1 else
                           f"p from {self.numbers.p_cell(float(ps.min()))} to {self.numbers.p_cell(float(ps.max()))}")
+                what = "correlation" if (tested["test"] == "spearman").all() else "difference"
                 if sentences:
-                    sentences.append(f"For {names}, no difference reached p < {alpha:g} ({spread}).")
+                    sentences.append(f"For {names}, no {what} reached p < {alpha:g} ({spread}).")
                 else:
-                    sentences.append(f"No difference reached p < {alpha:g} for {names} ({spread}).")
+                    sentences.append(f"No {what} reached p < {alpha:g} for {names} ({spread}).")
             for r in chosen[chosen["test"] == "none"].itertuples(index=False):
                 sentences.append(f"{sentence_case(self.outcome_name(r.outcome, r.outcome_kind))} was not tested "
                                  f"({plain(r.reason)}).")

@@ -202,3 +202,9 @@ def test_generic_discussion_states_findings_and_limitations_from_the_data_with_m
 def test_generic_methods_state_the_codebooks_data_note(html):
     methods = " ".join(html[html.index('id="sec-methods"'):html.index('id="sec-results"')].split())
     assert "The data: Made-up data for imgshare’s tests." in methods or "The data: Made-up data for imgshare's tests." in methods
+
+
+def test_generic_exhibits_are_numbered_in_order_of_first_citation(html):
+    from report.reportdocs import assert_numbered_by_first_citation
+
+    assert_numbered_by_first_citation(html)

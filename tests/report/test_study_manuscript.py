@@ -9,7 +9,7 @@ import zipfile
 from importlib import metadata
 
 import pytest
-from report.reportdocs import REPO, docx_paragraphs, docx_xml, html_ids, html_link_targets, pdf_pages, pdf_text
+from report.reportdocs import REPO, assert_numbered_by_first_citation, docx_paragraphs, numbered, docx_xml, html_ids, html_link_targets, pdf_pages, pdf_text
 
 from imgshare.codebook import load_codebook
 from imgshare.report import render_report
@@ -95,20 +95,6 @@ def test_synthetic_notice_is_in_the_first_paragraphs_of_the_docx(study):
     assert first.index("Synthetic data") < " ".join(paragraphs).index("Abstract")
 
 
-def numbered(page: str, word: str) -> tuple[dict, dict]:
-    """{label: number} of the figures and of the tables of an HTML page, checking their captions."""
-    figures = re.findall(r'<figure id="(fig-[^"]+)"[^>]*>.*?<figcaption>(.*?)</figcaption>', page, re.S)
-    tables = re.findall(r'<div id="(tbl-[^"]+)" class="imgshare-table">\s*<div class="table-caption">(.*?)</div>',
-                        page, re.S)
-    fig_numbers = [re.match(rf"{word}Figure (\d+):", cap.strip()) for _, cap in figures]
-    tbl_numbers = [re.match(rf"{word}Table (\d+):", cap.strip()) for _, cap in tables]
-    assert all(fig_numbers) and all(tbl_numbers)
-    assert [int(m.group(1)) for m in fig_numbers] == list(range(1, len(figures) + 1))
-    assert [int(m.group(1)) for m in tbl_numbers] == list(range(1, len(tables) + 1))
-    return ({f: int(m.group(1)) for (f, _), m in zip(figures, fig_numbers)},
-            {t: int(m.group(1)) for (t, _), m in zip(tables, tbl_numbers)})
-
-
 def test_every_html_figure_and_table_has_its_number_and_caption(html, supp_html):
     figs, tbls = numbered(html, "")
     assert set(static_captions("fig-")) <= set(figs) and set(static_captions("tbl-")) <= set(tbls)
@@ -120,13 +106,7 @@ def test_every_html_figure_and_table_has_its_number_and_caption(html, supp_html)
 
 def test_figures_and_tables_are_numbered_in_order_of_first_citation(html):
     """Journals number exhibits by first mention: the n-th exhibit cited first is exhibit n."""
-    body = html[html.index("<main"):]
-    figs, tbls = numbered(html, "")
-    for numbers in (figs, tbls):
-        first = {label: body.index(f'href="#{label}"') for label in numbers if f'href="#{label}"' in body}
-        assert set(first) == set(numbers), "every figure and table is cited in the text"
-        by_citation = sorted(first, key=first.get)
-        assert [numbers[label] for label in by_citation] == sorted(numbers.values())
+    assert_numbered_by_first_citation(html)
 
 
 def test_each_significant_kruskal_wallis_test_is_followed_by_its_dunn_tests(supp_html):

@@ -17,8 +17,9 @@ from imgshare.tables import NumberStyle
 CB = NS(
     questionnaires={"staff": NS(label="Staff"), "mgr": NS(label="Managers")},
     themes={"aut": NS(label="Autonomy", domain="res"), "bur": NS(label="Burnout", domain="str")},
-    items={"W1": NS(short="Decide how to work", text="I decide")},
-    domains={"res": NS(label="Job resources"), "str": NS(label="Job strain")},
+    items={"W1": NS(short="Decide how to work", text="I decide", scale="agree")},
+    scales={"agree": NS(kind="agreement", words={}, has_neutral=True)},
+    domains={"res": NS(label="Job resources", items=("W1",)), "str": NS(label="Job strain", items=("W1",))},
     comparisons={"svm": NS(label="Staff vs managers", between="questionnaires", groups=("staff", "mgr"),
                            questionnaire=None),
                  "dept": NS(label="Staff by department", between="variable", groups=(), questionnaire="staff")},
