@@ -268,7 +268,7 @@ def inline_text(inlines) -> str:
     return "".join(parts)
 
 
-def test_markdown_is_a_pandoc_table_with_caption_and_label():
+def test_markdown_is_a_pandoc_table_with_merged_spanners_group_rows_caption_and_label():
     doc = pandoc_json(to_markdown(demo_spec()))
     tables = [b for b in doc["blocks"] if b["t"] == "Table"]
     assert len(tables) == 1
@@ -276,12 +276,29 @@ def test_markdown_is_a_pandoc_table_with_caption_and_label():
     assert attr[0] == "tbl-demo"
     assert inline_text(caption[1][0]["c"]) == "Agreement by group — Percent of respondents"
     assert [c[0]["t"] for c in colspecs] == ["AlignLeft"] + ["AlignRight"] * 4
-    header = [inline_text(cell[4][0]["c"]) for cell in head[1][0][1]]
-    assert header == ["Statement", "Patients: Agree", "Patients: Disagree", "Clinical experts: Agree",
-                      "Clinical experts: Disagree"]
-    paragraphs = [inline_text(b["c"]) for b in doc["blocks"] if b["t"] == "Para"]
+    # Two header rows: the stub label spans both rows, each spanner spans its two columns.
+    top, second = head[1]
+    assert [(inline_text(c[4][0]["c"]), c[2], c[3]) for c in top[1]] == [
+        ("Statement", 2, 1), ("Patients", 1, 2), ("Clinical experts", 1, 2)]
+    assert [inline_text(c[4][0]["c"]) for c in second[1]] == ["Agree", "Disagree", "Agree", "Disagree"]
+    # Each row group is one bold cell across the table, before its rows.
+    body_rows = bodies[0][3]
+    spans = [(len(r[1]), r[1][0][3]) for r in body_rows]
+    assert spans == [(1, 5), (5, 1), (5, 1), (1, 5), (5, 1)]
+    assert inline_text(body_rows[3][1][0][4][0]["c"]) == "<Strong>"
+    paragraphs = [inline_text(b["c"]) for d in doc["blocks"] if d["t"] == "Div" for b in d["c"][1]]
+    notes_div = [d for d in doc["blocks"] if d["t"] == "Div"]
+    assert notes_div and notes_div[0]["c"][0][2] == [["custom-style", "Table Note"]]
     assert "Source: demo." in paragraphs
     assert any(p.startswith("<Superscript> Made-up value.") for p in paragraphs)
+
+
+def test_markdown_table_keeps_number_cells_on_one_line_and_wraps_long_text():
+    spec = wide_spec()
+    lines = to_markdown(spec, caption=False).splitlines()
+    for cell in spec.cells().iloc[0, 1:]:
+        assert any(markdown_escape(cell) in line for line in lines), cell
+    assert not any(markdown_escape(spec.cells().iloc[0, 0]) in line for line in lines)
 
 
 def test_markdown_becomes_a_word_table():
@@ -290,7 +307,8 @@ def test_markdown_becomes_a_word_table():
     with zipfile.ZipFile(io.BytesIO(out)) as z:
         xml = z.read("word/document.xml").decode()
     assert xml.count("<w:tbl>") == 1
-    assert "Clinical experts: Disagree" in xml and "69.5" in xml
+    assert "Clinical experts" in xml and "69.5" in xml
+    assert '<w:gridSpan w:val="2" />' in xml and '<w:tblHeader w:val="on" />' in xml
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
