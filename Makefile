@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: report test analyse figures check install clean quarto-env sync-extensions
+.PHONY: report test analyse figures check install clean quarto-env sync-extensions reference-docx
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ figures: $(STAMP)
 
 check: $(STAMP)
 	$(BIN)/imgshare check
+
+# The Word reference document (styles, A4, footer) both engines use; committed, rebuilt by code.
+reference-docx: $(STAMP)
+	$(BIN)/python -c 'from imgshare.report._docx_reference import write_reference_copies; write_reference_copies()'
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

@@ -59,8 +59,11 @@ def markdown_to_ast(markdown: str, cwd: Path) -> dict:
 
 
 def write_format(ast: Mapping, fmt: str, out: Path, build: Path, bibliography: Path | None,
-                 csl: Path | None, toc: bool = True) -> Path:
-    """Write one output with pandoc: ``html`` (self-contained), ``docx``, or ``typst`` source."""
+                 csl: Path | None, toc: bool = True, reference_doc: Path | None = None) -> Path:
+    """Write one output with pandoc: ``html`` (self-contained), ``docx``, or ``typst`` source.
+
+    ``reference_doc`` is the Word document whose styles, page and footer the DOCX takes.
+    """
     for url in image_urls(ast):  # every format: pandoc would copy any other file into a DOCX
         _produced_or_refused(url, build)
     args = ["-f", "json", "--resource-path", str(build), "--number-sections"]
@@ -81,6 +84,8 @@ def write_format(ast: Mapping, fmt: str, out: Path, build: Path, bibliography: P
             args += ["--toc", "--toc-depth=2", "-V", "toc"]
     elif fmt == "docx":
         args += ["-t", "docx"]
+        if reference_doc is not None:
+            args += ["--reference-doc", str(reference_doc)]
     elif fmt == "typst":
         tpl = build / "typst-template"
         args += ["-t", "typst", "--standalone", "--template", str(tpl / "builtin.typst")]

@@ -17,6 +17,8 @@ from ._ast import FORMAT_NAMES, crossref_words, transform
 from ._builddir import open_build_folder
 from ._cache import cache_key, load_cached, store_cached
 from ._context import DEFAULT_CODEBOOK, ReportContext, project_codebook
+from ._docx_reference import reference_docx
+from ._docx_tables import finish_docx
 from ._errors import ReportError
 from ._images import check_images
 from ._execute import execute_document
@@ -174,6 +176,9 @@ def _render_builtin(doc: Document, ctx: ReportContext, formats: tuple[str, ...],
             stage_typst_template(build, doc.project_dir / EXTENSION)
             typ = write_format(tree, "typst", build / f"{doc.path.stem}.typ", build, bib, csl)
             compile_typst(typ, target, build)
+        elif fmt == "docx":
+            reference = reference_docx(doc.project_dir / EXTENSION, build)
+            write_format(tree, fmt, target, build, bib, csl, toc=toc, reference_doc=reference)
         else:
             write_format(tree, fmt, target, build, bib, csl, toc=toc)
         return target
@@ -340,6 +345,9 @@ def _render(project: Path, document: str | Sequence[str] | None, codebook: Path,
             for fmt, path in produced.items():
                 if not path.is_file():
                     raise ReportError(f"{fmt} output of {path.stem} was not produced")
+            if "docx" in produced:
+                # Either engine: pandoc cannot size table columns from content or turn pages.
+                finish_docx(produced["docx"])
         documents: dict[str, dict[str, Path]] = {}
         for produced, _, _ in rendered:
             for fmt, path in produced.items():

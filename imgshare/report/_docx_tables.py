@@ -1,0 +1,433 @@
+"""Finishing pandoc's DOCX with python-docx: table widths from content, table text size, rules,
+keep-together, and landscape pages for tables too wide for portrait.
+
+Pandoc writes every table with ``w:tblLayout w:type="fixed"`` and column widths from the
+Markdown's character counts, which split numbers ("40/3") in narrow columns, and it has no
+way to say "this table goes on a landscape page". Merged cells (spanners, row groups) and
+repeating header rows already come from the grid-table Markdown (:mod:`imgshare.tables`).
+
+For each table:
+
+* **Widths from content.** A number column (its body cells right- or centre-aligned) is as
+  wide as its longest cell, and its cells never wrap (``w:noWrap``); labels may wrap at
+  spaces, never inside a word. Text columns (the stub, statements) share what is left in
+  proportion to their text, never narrower than their longest word. Widths are estimated from
+  character classes (:func:`imgshare.tables._layout.text_em`) at the table's font size, so they
+  hold for the reference document's Times New Roman and for its Liberation substitute.
+* **Landscape.** A table whose number columns and a readable stub do not fit the portrait
+  text width goes, with its caption and notes, into its own landscape section (adjacent wide
+  tables share one); if even landscape is too narrow the text drops to :data:`SMALL_PT`.
+* **Type and rules.** Table text :data:`TABLE_PT` (9 pt); booktabs rules: heavy above the
+  header and under the body, light under the header and under each spanner.
+* **Keeping together.** Rows never split; header rows, row-group rows, whole short tables and
+  the last rows of long ones are kept with what follows, and the notes with the table, so a
+  header is never stranded at a page foot and notes do not spill to the next page alone.
+
+Layout is autofit with these widths as preferred widths: Word and LibreOffice start from
+them, and Word may still widen a column whose content does not fit.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+
+from ..tables._layout import text_em
+from ._docx_io import order_section, w, write_docx
+from ._docx_reference import NOTE_STYLE, TABLE_PT
+from ._pandoc import source_date_epoch
+
+__all__ = ["finish_docx", "finish_tables", "TableLayout", "plan_table", "SMALL_PT"]
+
+#: Font size of tables too wide even for a landscape page.
+SMALL_PT = 8
+#: Left + right cell margin in twips (the reference document's table style: 85 each), plus a
+#: little room so that an estimate at the edge does not wrap in a word processor.
+CELL_PAD = 170 + 40
+#: Character-class estimates are scaled by this: they match Times New Roman digits exactly, and a
+#: cell that is exactly as wide as its text still wraps in LibreOffice.
+SAFETY = 1.08
+#: A wrapping text column is given at least this width (twips, ~3.3 cm) when the page allows.
+TEXT_COMFORT = 1880
+#: Tables with at most this many body rows are kept on one page as a whole.
+KEEP_WHOLE_ROWS = 14
+_NOTE_ID = NOTE_STYLE.replace(" ", "")
+
+
+@dataclass(frozen=True)
+class TableLayout:
+    """Decided layout of one table: column widths (twips), font size (pt), orientation."""
+
+    widths: tuple[int, ...]
+    numeric: tuple[bool, ...]
+    font_pt: float
+    landscape: bool
+
+
+@dataclass(frozen=True)
+class _Cell:
+    element: etree._Element
+    row: int
+    col: int
+    span: int
+    text: str
+    header: bool
+    continued: bool  # a vMerge continuation (the text sits in the cell above)
+
+
+def _text(element) -> str:
+    return "".join(t.text or "" for t in element.iter(w("t")))
+
+
+def _grid(tbl) -> list[_Cell]:
+    cells = []
+    for r, tr in enumerate(tbl.findall(w("tr"))):
+        header = tr.find(f"{w('trPr')}/{w('tblHeader')}") is not None
+        col = 0
+        for tc in tr.findall(w("tc")):
+            span_el = tc.find(f"{w('tcPr')}/{w('gridSpan')}")
+            span = int(span_el.get(w("val"))) if span_el is not None else 1
+            merge = tc.find(f"{w('tcPr')}/{w('vMerge')}")
+            continued = merge is not None and merge.get(w("val"), "continue") == "continue"
+            cells.append(_Cell(tc, r, col, span, _text(tc), header, continued))
+            col += span
+    return cells
+
+
+def _alignment(cell: _Cell) -> str:
+    jc = cell.element.find(f"{w('p')}/{w('pPr')}/{w('jc')}")
+    return jc.get(w("val")) if jc is not None else "left"
+
+
+def _em_twips(text: str, pt: float) -> float:
+    return text_em(text) * pt * 20 * SAFETY
+
+
+def _longest_word(text: str, pt: float) -> float:
+    return max((_em_twips(word, pt) for word in text.split()), default=0.0)
+
+
+def _needs(cells: list[_Cell], n_cols: int, pt: float) -> tuple[list[bool], list[float], list[float], list[float]]:
+    """Per column: is it a number column; its width need (numbers) or minimum (text);
+    comfortable width; natural (unwrapped) width. In twips, padding included."""
+    body = [c for c in cells if not c.header and c.span == 1]
+    numeric = []
+    for j in range(n_cols):
+        aligns = [_alignment(c) for c in body if c.col == j and c.text.strip()]
+        numeric.append(bool(aligns) and all(a in ("right", "center") for a in aligns))
+    minimum, comfort, natural = [], [], []
+    for j in range(n_cols):
+        own = [c for c in cells if c.col == j and c.span == 1 and not c.continued]
+        body_w = max((_em_twips(c.text, pt) for c in own if not c.header), default=0.0)
+        word_w = max((_longest_word(c.text, pt) for c in own), default=0.0)
+        full_w = max((_em_twips(c.text, pt) for c in own), default=0.0)
+        if numeric[j]:
+            need = max(body_w, word_w) + CELL_PAD
+            minimum.append(need)
+            comfort.append(need)
+            natural.append(max(need, full_w + CELL_PAD))
+        else:
+            minimum.append(word_w + CELL_PAD)
+            natural.append(full_w + CELL_PAD)
+            comfort.append(max(minimum[-1], min(natural[-1], TEXT_COMFORT)))
+    return numeric, minimum, comfort, natural
+
+
+def _spread(cells: list[_Cell], widths: list[float], pt: float) -> list[float]:
+    """Widen spanned columns so every spanning header cell's longest word fits."""
+    out = list(widths)
+    for c in cells:
+        if c.span > 1 and c.header:
+            lack = _longest_word(c.text, pt) + CELL_PAD - sum(out[c.col:c.col + c.span])
+            if lack > 0:
+                for j in range(c.col, c.col + c.span):
+                    out[j] += lack / c.span
+    return out
+
+
+def plan_table(tbl, portrait: int, landscape: int) -> TableLayout:
+    """Widths, font size and orientation for one ``w:tbl`` given the two text widths (twips)."""
+    cells = _grid(tbl)
+    n_cols = len(tbl.findall(f"{w('tblGrid')}/{w('gridCol')}"))
+    for pt, width, turned in ((TABLE_PT, portrait, False), (TABLE_PT, landscape, True), (SMALL_PT, landscape, True)):
+        numeric, minimum, comfort, natural = _needs(cells, n_cols, pt)
+        comfort = _spread(cells, comfort, pt)
+        if sum(comfort) <= width or pt == SMALL_PT:
+            break
+    widths = list(comfort)
+    text_cols = [j for j in range(n_cols) if not numeric[j]]
+    spare = width - sum(widths)
+    if spare < 0:
+        # Too wide even now: text columns give up their comfort, down to their longest word.
+        give = [widths[j] - minimum[j] for j in text_cols]
+        total = sum(give)
+        for j, g in zip(text_cols, give):
+            widths[j] -= g * min(1.0, -spare / total) if total else 0
+    elif spare > 0:
+        # Room left: first number columns widen so their labels need fewer lines, then text columns
+        # grow towards their unwrapped width, then text columns share the rest, so the table spans
+        # the text width as in the PDF (a table of numbers only spreads evenly).
+        for group in ([j for j in range(n_cols) if numeric[j]], text_cols):
+            grow = [max(0.0, natural[j] - widths[j]) for j in group]
+            total = sum(grow)
+            for j, g in zip(group, grow):
+                widths[j] += g * min(1.0, spare / total) if total else 0
+            spare = width - sum(widths)
+        receivers = text_cols or list(range(n_cols))
+        weight = sum(widths[j] for j in receivers)
+        for j in receivers:
+            widths[j] += spare * widths[j] / weight
+    rounded = [round(x) for x in widths]
+    rounded[rounded.index(max(rounded))] += round(sum(widths)) - sum(rounded)  # whole twips, same total
+    return TableLayout(tuple(rounded), tuple(numeric), pt, turned)
+
+
+# -- writing the layout -------------------------------------------------------------------------
+
+def _set(parent, tag: str, first: bool = False, **attrs) -> etree._Element:
+    for old in parent.findall(w(tag)):
+        parent.remove(old)
+    node = etree.Element(w(tag))
+    for key, value in attrs.items():
+        node.set(w(key), str(value))
+    (parent.insert(0, node) if first else parent.append(node))
+    return node
+
+
+def _props(element, tag: str) -> etree._Element:
+    props = element.find(w(tag))
+    if props is None:
+        props = etree.Element(w(tag))
+        element.insert(0, props)
+    return props
+
+
+# Child order of w:tcPr (CT_TcPr) and w:tblPr (CT_TblPr) that Word requires.
+_TCPR = ("cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "shd", "noWrap", "tcMar", "textDirection",
+         "tcFitText", "vAlign", "hideMark")
+_TBLPR = ("tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize", "tblStyleColBandSize", "tblW",
+          "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook", "tblCaption",
+          "tblDescription")
+_PPR = ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr", "suppressLineNumbers",
+        "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap", "overflowPunct", "topLinePunct",
+        "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid", "spacing", "ind", "contextualSpacing",
+        "mirrorIndents", "suppressOverlap", "jc", "textDirection", "textAlignment", "textboxTightWrap",
+        "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange")
+
+
+def _sort(element, order: tuple[str, ...]) -> None:
+    rank = {w(tag): i for i, tag in enumerate(order)}
+    for child in sorted(element, key=lambda el: rank.get(el.tag, len(rank))):
+        element.append(child)
+
+
+def _borders(tc, **sides: int) -> None:
+    tcpr = _props(tc, "tcPr")
+    borders = tcpr.find(w("tcBorders"))
+    if borders is None:
+        borders = etree.SubElement(tcpr, w("tcBorders"))
+    for side, size in sides.items():
+        _set(borders, side, val="single", sz=size, space="0", color="000000")
+    _sort(borders, ("top", "start", "left", "bottom", "end", "right", "insideH", "insideV", "tl2br", "tr2bl"))
+
+
+def _keep_next(paragraph) -> None:
+    ppr = _props(paragraph, "pPr")
+    if ppr.find(w("keepNext")) is None:
+        etree.SubElement(ppr, w("keepNext"))
+    _sort(ppr, _PPR)
+
+
+def _font(tc, pt: float) -> None:
+    size = str(round(pt * 2))
+    for run in tc.iter(w("r")):
+        rpr = _props(run, "rPr")
+        _set(rpr, "sz", val=size)
+        _set(rpr, "szCs", val=size)
+        _sort(rpr, ("rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike", "outline",
+                    "shadow", "emboss", "imprint", "noProof", "snapToGrid", "vanish", "webHidden", "color", "spacing",
+                    "w", "kern", "position", "sz", "szCs", "highlight", "u", "effect", "bdr", "shd", "fitText",
+                    "vertAlign", "rtl", "cs", "em", "lang", "eastAsianLayout", "specVanish", "oMath"))
+
+
+def _notes_after(tbl) -> list:
+    notes = []
+    node = tbl.getnext()
+    while node is not None and node.tag == w("p"):
+        style = node.find(f"{w('pPr')}/{w('pStyle')}")
+        if style is None or style.get(w("val")) != _NOTE_ID:
+            break
+        notes.append(node)
+        node = node.getnext()
+    return notes
+
+
+def apply_layout(tbl, layout: TableLayout) -> None:
+    """Write ``layout`` into the table element (in place: this is the post-processing step)."""
+    tblpr = _props(tbl, "tblPr")
+    _set(tblpr, "tblW", type="dxa", w=sum(layout.widths))
+    _set(tblpr, "tblLayout", type="autofit")
+    _set(tblpr, "tblInd", type="dxa", w=0)
+    # No conditional first-row formatting: with two header rows it would rule under the spanners only.
+    _set(tblpr, "tblLook", firstRow=0, lastRow=0, firstColumn=0, lastColumn=0, noHBand=1, noVBand=1, val="0600")
+    _sort(tblpr, _TBLPR)
+    grid = tbl.find(w("tblGrid"))
+    for col, width in zip(grid.findall(w("gridCol")), layout.widths):
+        col.set(w("w"), str(width))
+    cells = _grid(tbl)
+    rows = tbl.findall(w("tr"))
+    n_header = sum(1 for c in cells if c.header and c.col == 0)
+    n_body = len(rows) - n_header
+    notes = _notes_after(tbl)
+    for cell in cells:
+        tcpr = _props(cell.element, "tcPr")
+        _set(tcpr, "tcW", type="dxa", w=sum(layout.widths[cell.col:cell.col + cell.span]))
+        if cell.span == 1 and layout.numeric[cell.col] and not cell.header:
+            _set(tcpr, "noWrap")
+        if cell.header:
+            _set(tcpr, "vAlign", val="bottom")
+        if cell.header and cell.span > 1:
+            for paragraph in cell.element.findall(w("p")):
+                ppr = _props(paragraph, "pPr")
+                _set(ppr, "jc", val="center")
+                _sort(ppr, _PPR)
+        _font(cell.element, layout.font_pt)
+        sides = {}
+        if cell.row == 0:
+            sides["top"] = 8
+        if cell.header and (cell.row == n_header - 1 or (cell.span > 1 and cell.row < n_header - 1)):
+            sides["bottom"] = 4
+        if cell.row == len(rows) - 1:
+            sides["bottom"] = 8
+        if sides:
+            _borders(cell.element, **sides)
+        _sort(tcpr, _TCPR)
+        # A header row, a row-group row (one cell across), every row of a short table, and the last
+        # two rows of a long one (keeping the notes' company) stay with the row after.
+        group = cell.span == len(layout.widths)
+        last = cell.row == len(rows) - 1
+        keep = (cell.header or group or n_body <= KEEP_WHOLE_ROWS or cell.row >= len(rows) - 2) and (
+            not last or bool(notes))
+        if keep:
+            for paragraph in cell.element.findall(w("p")):
+                _keep_next(paragraph)
+    for tr in rows:
+        trpr = _props(tr, "trPr")
+        _set(trpr, "cantSplit", first=True)
+    for paragraph in notes[:-1]:
+        _keep_next(paragraph)
+
+
+# -- landscape sections -------------------------------------------------------------------------
+
+def _style_of(paragraph) -> str:
+    style = paragraph.find(f"{w('pPr')}/{w('pStyle')}")
+    return style.get(w("val")) if style is not None else ""
+
+
+def _extent(tbl) -> tuple:
+    """First and last body element of a table with its caption (above) and notes (below)."""
+    first = tbl
+    prev = tbl.getprevious()
+    if prev is not None and prev.tag == w("p") and _style_of(prev) == "TableCaption":
+        first = prev
+    notes = _notes_after(tbl)
+    return first, (notes[-1] if notes else tbl)
+
+
+def _section(base, landscape: bool) -> etree._Element:
+    sect = copy.deepcopy(base)
+    size = sect.find(w("pgSz"))
+    width, height = int(size.get(w("w"))), int(size.get(w("h")))
+    if landscape:
+        size.set(w("w"), str(max(width, height)))
+        size.set(w("h"), str(min(width, height)))
+        size.set(w("orient"), "landscape")
+    _set(sect, "type", val="nextPage")
+    order_section(sect)
+    return sect
+
+
+def _end_section_at(paragraph, sect) -> None:
+    ppr = _props(paragraph, "pPr")
+    for old in ppr.findall(w("sectPr")):
+        ppr.remove(old)
+    ppr.append(sect)
+    _sort(ppr, _PPR)
+
+
+def _only_gap_between(a, b) -> bool:
+    """Nothing but bookmarks and empty paragraphs between sibling elements a and b."""
+    node = a.getnext()
+    while node is not None and node is not b:
+        if node.tag == w("p") and _text(node).strip():
+            return False
+        if node.tag not in (w("p"), w("bookmarkStart"), w("bookmarkEnd")):
+            return False
+        node = node.getnext()
+    return node is b
+
+
+def _landscape(body, tables: list, base) -> None:
+    """Put each table in ``tables`` (document order) with its caption and notes on landscape pages."""
+    runs: list[list] = []
+    for tbl in tables:
+        first, last = _extent(tbl)
+        if runs and _only_gap_between(runs[-1][-1][1], first):
+            runs[-1].append((first, last))
+        else:
+            runs.append([(first, last)])
+    for run in runs:
+        first, last = run[0][0], run[-1][1]
+        before = first.getprevious()
+        while before is not None and before.tag != w("p") and before.tag != w("tbl"):
+            before = before.getprevious()
+        if before is None or before.tag != w("p"):
+            before = etree.Element(w("p"))
+            first.addprevious(before)
+        _end_section_at(before, _section(base, landscape=False))
+        if last.tag != w("p"):
+            closer = etree.Element(w("p"))
+            last.addnext(closer)
+            last = closer
+        _end_section_at(last, _section(base, landscape=True))
+
+
+def _text_widths(base) -> tuple[int, int]:
+    size, margins = base.find(w("pgSz")), base.find(w("pgMar"))
+    width, height = int(size.get(w("w"))), int(size.get(w("h")))
+    left, right = int(margins.get(w("left"), 1440)), int(margins.get(w("right"), 1440))
+    return min(width, height) - left - right, max(width, height) - left - right
+
+
+def finish_tables(body) -> list[TableLayout]:
+    """Lay out every top-level table of a document body (a ``w:body`` element), in place."""
+    base = body.find(w("sectPr"))
+    portrait, landscape = _text_widths(base)
+    layouts = []
+    wide = []
+    for tbl in body.findall(w("tbl")):
+        layout = plan_table(tbl, portrait, landscape)
+        apply_layout(tbl, layout)
+        layouts.append(layout)
+        if layout.landscape:
+            wide.append(tbl)
+    if wide:
+        _landscape(body, wide, base)
+    return layouts
+
+
+def finish_docx(path: Path | str) -> Path:
+    """Post-process a DOCX pandoc wrote (see the module docstring); rewrites ``path``.
+
+    The file stays byte-for-byte reproducible (entries dated ``SOURCE_DATE_EPOCH``).
+    """
+    import docx
+
+    path = Path(path)
+    document = docx.Document(str(path))
+    finish_tables(document.element.body)
+    return write_docx(document, path, source_date_epoch())
