@@ -17,6 +17,7 @@ import copy
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from ..tables._typst import FLOAT_MARK, LANDSCAPE_MARK
 from ._errors import ReportError
 
 __all__ = ["transform", "FORMAT_NAMES", "matches_format"]
@@ -202,7 +203,8 @@ def _figure(div: dict, fmt: str, numbers: Mapping[str, str], figures: Mapping[st
     return {"t": "Figure", "c": [_attr(attr[0], ["imgshare-figure"]), [None, cap], [{"t": "Plain", "c": [image]}]]}
 
 
-def _table(div: dict, fmt: str, numbers: Mapping[str, str], words: Mapping[str, tuple[str, str]]) -> list:
+def _table(div: dict, fmt: str, numbers: Mapping[str, str], words: Mapping[str, tuple[str, str]],
+           may_float: bool = True) -> list:
     attr, content = div["c"]
     caption_div = next((b for b in content if b["t"] == "Div" and "imgshare-caption" in b["c"][0][1]), None)
     body = [b for b in content if b is not caption_div]
@@ -210,13 +212,23 @@ def _table(div: dict, fmt: str, numbers: Mapping[str, str], words: Mapping[str, 
     if fmt == "pdf":
         # Written as raw Typst around pandoc-rendered caption and body: pandoc's own figure would
         # let Typst guess the kind from the body, and a body without a table would become a "Figure".
+        marks = _typst_marks(body)
+        turned = LANDSCAPE_MARK in marks
+        # An unbreakable table floats like a figure; a landscape one gets pages of its own.
+        placement = "placement: auto, " if may_float and FLOAT_MARK in marks and not turned else ""
+        # A table short enough never to break keeps its caption too (the figure block does not break).
+        whole = FLOAT_MARK in marks
         return [
+            *([{"t": "RawBlock", "c": ["typst", _LANDSCAPE_OPEN]}] if turned else []),
+            *([{"t": "RawBlock", "c": ["typst", "#[#show figure: set block(breakable: false)"]}] if whole else []),
             {"t": "RawBlock", "c": ["typst", f"#figure(kind: table, supplement: {_typst_string(words['tbl'][0])}, "
-                                             "caption: ["]},
+                                             f"{placement}caption: ["]},
             {"t": "Plain", "c": caption},
             {"t": "RawBlock", "c": ["typst", "], ["]},
             *body,
             {"t": "RawBlock", "c": ["typst", f"]) <{attr[0]}>"]},
+            *([{"t": "RawBlock", "c": ["typst", "]"]}] if whole else []),
+            *([{"t": "RawBlock", "c": ["typst", _LANDSCAPE_CLOSE]}] if turned else []),
         ]
     full = _prefix(words["tbl"][0], numbers[attr[0]], fmt) + caption
     if fmt == "docx":
@@ -228,6 +240,34 @@ def _table(div: dict, fmt: str, numbers: Mapping[str, str], words: Mapping[str, 
         return [{"t": "Div", "c": [_attr(attr[0]), [cap, *body]]}]
     cap = {"t": "Div", "c": [_attr("", ["table-caption"]), [{"t": "Plain", "c": full}]]}
     return [{"t": "Div", "c": [_attr(attr[0], ["imgshare-table"]), [cap, *body]]}]
+
+
+_LANDSCAPE_OPEN = "#page(flipped: true)[ // landscape pages for the widest tables"
+_LANDSCAPE_CLOSE = "] // end of landscape pages"
+
+
+def _typst_marks(blocks: list) -> set[str]:
+    """The imgshare layout markers (first lines of raw Typst) inside ``blocks``."""
+    found: set[str] = set()
+
+    def visit(el: dict) -> None:
+        if el["t"] == "RawBlock" and el["c"][0] == "typst":
+            found.update(line.strip() for line in el["c"][1].splitlines() if line.startswith("// imgshare-layout:"))
+
+    _walk(blocks, visit)
+    return found
+
+
+def _join_landscape(blocks: list) -> list:
+    """Adjacent landscape tables share their pages: drop a close immediately followed by an open."""
+    out: list = []
+    for b in blocks:
+        if (b["t"] == "RawBlock" and b["c"] == ["typst", _LANDSCAPE_OPEN] and out
+                and out[-1]["t"] == "RawBlock" and out[-1]["c"] == ["typst", _LANDSCAPE_CLOSE]):
+            out.pop()
+            continue
+        out.append(b)
+    return out
 
 
 def _typst_string(s: str) -> str:
@@ -260,16 +300,32 @@ def _callout(div: dict, kind: str, fmt: str) -> list:
 def _rewrite_blocks(blocks: list, fmt: str, numbers: Mapping[str, str], figures: Mapping[str, dict],
                     words: Mapping[str, tuple[str, str]]) -> list:
     out: list = []
+    # In the PDF an exhibit floats when it follows prose or another floating exhibit (floats keep
+    # their order). One right under its heading stays in place, and so does an exhibit after it
+    # (an appendix of tables keeps headings and order); so does anything after a long table.
+    previous = "other"
     for b in blocks:
         if b["t"] != "Div":
             out.append(b)
+            previous = "heading" if b["t"] == "Header" else "other"
             continue
         classes = b["c"][0][1]
+        may_float = previous in ("other", "float")
         if "imgshare-figure" in classes:
-            out.append(_figure(b, fmt, numbers, figures, words))
+            figure = _figure(b, fmt, numbers, figures, words)
+            if fmt == "pdf" and not may_float:
+                out += [{"t": "RawBlock", "c": ["typst", "#[#show figure: set figure(placement: none)"]}, figure,
+                        {"t": "RawBlock", "c": ["typst", "]"]}]
+            else:
+                out.append(figure)
+            previous = "float" if may_float else "fixed"
         elif "imgshare-table" in classes:
-            out.extend(_table(b, fmt, numbers, words))
+            blocks_out = _table(b, fmt, numbers, words, may_float)
+            out.extend(blocks_out)
+            floats = any(x["t"] == "RawBlock" and "placement: auto" in x["c"][1] for x in blocks_out)
+            previous = "float" if floats else "fixed"
         else:
+            previous = "other"
             kind = next((c[len("callout-"):] for c in classes if c.startswith("callout-")), None)
             if kind is not None and "callout" not in classes:
                 if kind not in _CALLOUTS:
@@ -278,7 +334,7 @@ def _rewrite_blocks(blocks: list, fmt: str, numbers: Mapping[str, str], figures:
                 out.extend(_callout(b, kind, fmt))
             else:
                 out.append(b)
-    return out
+    return _join_landscape(out) if fmt == "pdf" else out
 
 
 # -- 4. cross-references ----------------------------------------------------------------------
