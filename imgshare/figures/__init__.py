@@ -5,6 +5,7 @@ Every builder takes the analysis layer's tidy frames and the codebook (for label
 so they can be checked. :func:`save_figure` writes a figure as PNG and SVG at a print size.
 """
 
+from ._common import fixed_layout, is_fixed_layout
 from ._diverging import diverging_data, diverging_likert
 from ._domain import domain_agreement_data, domain_agreement_plot, group_greys
 from ._errors import FigureError
@@ -33,4 +34,6 @@ __all__ = [
     "SINGLE_COLUMN_MM",
     "DOUBLE_COLUMN_MM",
     "FigureError",
+    "fixed_layout",
+    "is_fixed_layout",
 ]

@@ -13,6 +13,9 @@ from ._errors import FigureError
 
 #: Caption stamped on every figure drawn from a synthetic cohort.
 SYNTHETIC_CAPTION = "Synthetic data – not the study's responses."
+#: Attribute marking a plot whose layout is drawn for one size (boxes sized to their text): it is
+#: not redrawn narrower for phones (see :func:`fixed_layout`).
+FIXED_LAYOUT_ATTR = "imgshare_fixed_layout"
 # A no-break space keeps "(n = 118)" on one line when a label is wrapped.
 _NBSP = "\u00a0"
 
@@ -119,3 +122,18 @@ def default_caption(codebook: Codebook, caption: str | None) -> str | None:
     if codebook.study.synthetic:
         parts.append(SYNTHETIC_CAPTION)
     return "\n".join(parts) or None
+
+
+def fixed_layout(plot):
+    """Mark ``plot`` as laid out for its own size (text in boxes of fixed data size), and return it.
+
+    A report engine may redraw other plots narrower for a phone screen; this one it shows as
+    drawn (the flow diagram's box text would not fit a narrower drawing).
+    """
+    setattr(plot, FIXED_LAYOUT_ATTR, True)
+    return plot
+
+
+def is_fixed_layout(plot) -> bool:
+    """Whether :func:`fixed_layout` marked ``plot`` (copies made by ``plot + ...`` keep the mark)."""
+    return bool(getattr(plot, FIXED_LAYOUT_ATTR, False))

@@ -21,7 +21,7 @@ from plotnine import (
 )
 
 from ..codebook import Codebook
-from ._common import default_caption, format_n, n_suffix, questionnaire_label, require_columns
+from ._common import default_caption, fixed_layout, format_n, n_suffix, questionnaire_label, require_columns
 from ._errors import FigureError
 from ._theme import INK, theme_journal
 
@@ -204,4 +204,4 @@ def participant_flow_plot(
         + theme(axis_text=element_blank(), axis_title=element_blank(), panel_grid=element_blank(),
                 axis_line=element_blank(), axis_ticks=element_blank())
     )
-    return plot
+    return fixed_layout(plot)

@@ -58,12 +58,14 @@ def _cell_markdown(cell: Cell, outputs: Iterable[dict], figures: dict) -> str:
             body.append(f"::::: {{#{out['label']} .imgshare-table}}\n:::: {{.imgshare-caption}}\n{out['caption']}\n"
                         f"::::\n\n{out['text'].strip()}\n:::::")
         elif kind == "figure" and out.get("label"):
-            figures[out["stem"]] = {"alt": out.get("alt", ""), "width": out["width"], "height": out["height"]}
+            figures[out["stem"]] = {"alt": out.get("alt", ""), "width": out["width"], "height": out["height"],
+                                    "phone": bool(out.get("phone"))}
             body.append(f'::::: {{#{out["label"]} .imgshare-figure data-stem="{out["stem"]}"}}\n{out["caption"]}\n:::::')
         elif kind == "figure":
             n_fig += 1
             stem = out["stem"]
-            figures[stem] = {"alt": str(opts.get("fig-alt", "")), "width": out["width"], "height": out["height"]}
+            figures[stem] = {"alt": str(opts.get("fig-alt", "")), "width": out["width"], "height": out["height"],
+                             "phone": bool(out.get("phone"))}
             captioned = n_fig == 1 and label.startswith("fig-") and "fig-cap" in opts
             ident = f"#{label} " if captioned else ""
             caption = str(opts["fig-cap"]) if captioned else ""

@@ -196,11 +196,21 @@ def _figure(div: dict, fmt: str, numbers: Mapping[str, str], figures: Mapping[st
     ext = "png" if fmt == "docx" else "svg"
     kv = [] if fmt == "html" else [["width", f"{min(float(info['width']), MAX_PRINT_WIDTH_IN):.2f}in"]]
     image = {"t": "Image", "c": [_attr("", [], kv), _text(info["alt"]), [f"figures/{stem}.{ext}", ""]]}
+    images = [image]
+    if fmt == "html" and not info.get("phone"):
+        # No phone drawing (a diagram laid out for its size): on a phone it scrolls sideways at a
+        # legible size instead of shrinking.
+        images = [{"t": "Span", "c": [_attr("", ["fig-scroll"]), [image]]}]
+    if fmt == "html" and info.get("phone"):
+        # Both drawings; the style sheet shows the narrow one on phones and the wide one elsewhere.
+        image["c"][0] = _attr("", ["fig-wide"], kv)
+        images.append({"t": "Image", "c": [_attr("", ["fig-phone"], kv), _text(info["alt"]),
+                                           [f"figures/{stem}.phone.svg", ""]]})
     caption = _caption_blocks(content)
     if attr[0]:
         caption = _prefix(words["fig"][0], numbers[attr[0]], fmt) + caption
     cap = [{"t": "Plain", "c": caption}] if caption else []
-    return {"t": "Figure", "c": [_attr(attr[0], ["imgshare-figure"]), [None, cap], [{"t": "Plain", "c": [image]}]]}
+    return {"t": "Figure", "c": [_attr(attr[0], ["imgshare-figure"]), [None, cap], [{"t": "Plain", "c": images}]]}
 
 
 def _table(div: dict, fmt: str, numbers: Mapping[str, str], words: Mapping[str, tuple[str, str]],

@@ -24,11 +24,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..figures import is_fixed_layout
+from ._exhibit import PLOT_ATTR
 from ._formats import formats_of, multiformat_markdown
 from ._source import Cell, Document, Origin, Text, iter_inline
 
 __all__ = ["Execution", "execute_document", "DEFAULT_FIG_SIZE"]
 
+#: The phone drawing of a plotnine figure: width (inches; about 390 CSS px), height relative to the
+#: desktop drawing and capped, and the file name suffix.
+PHONE_WIDTH_IN = 4.0
+PHONE_HEIGHT_FACTOR = 1.15
+PHONE_MAX_HEIGHT_IN = 8.0
+PHONE_SUFFIX = ".phone"
 #: Figure size in inches when a cell gives no fig-width / fig-height (and a plot has no size yet).
 DEFAULT_FIG_SIZE = (7.0, 5.0)
 _LABEL_RE = re.compile(r"^(fig|tbl)-\w+(?:[-:.]\w+)*$")
@@ -62,7 +70,8 @@ def _is_mpl_figure(obj: object) -> bool:
 
 
 def _save_figure(obj: object, fig_dir: Path, stem: str, width: float, height: float) -> dict:
-    """Save a plotnine plot or matplotlib figure as SVG and 300-dpi PNG at the given size in inches."""
+    """Save a plotnine plot or matplotlib figure as SVG and 300-dpi PNG at the given size in inches;
+    a plotnine plot wider than a phone also as ``<stem>.phone.svg`` (the HTML shows it on phones)."""
     import matplotlib
     import matplotlib.pyplot as plt
 
@@ -79,7 +88,19 @@ def _save_figure(obj: object, fig_dir: Path, stem: str, width: float, height: fl
         fig.savefig(fig_dir / f"{stem}.svg", format="svg", metadata={"Date": None})
         fig.savefig(fig_dir / f"{stem}.png", format="png", dpi=300, metadata={"Software": None})
         plt.close(fig)
-    return {"kind": "figure", "stem": stem, "width": width, "height": height}
+        plot = obj if _is_ggplot(obj) else getattr(obj, PLOT_ATTR, None)
+        phone = _is_ggplot(plot) and width > PHONE_WIDTH_IN and not is_fixed_layout(plot)
+        if phone:
+            from plotnine import guide_legend, guides, theme
+
+            # The same plot drawn for a phone: narrower and a little taller, its text at the same
+            # point size and its legend on up to three rows, so at 390 px it is legible instead of
+            # a shrunken desktop chart.
+            size = (PHONE_WIDTH_IN, min(height * PHONE_HEIGHT_FACTOR, PHONE_MAX_HEIGHT_IN))
+            small = (plot + theme(figure_size=size) + guides(fill=guide_legend(nrow=3, byrow=True))).draw()
+            small.savefig(fig_dir / f"{stem}{PHONE_SUFFIX}.svg", format="svg", metadata={"Date": None})
+            plt.close(small)
+    return {"kind": "figure", "stem": stem, "width": width, "height": height, "phone": phone}
 
 
 class _Runner:

@@ -26,6 +26,8 @@ from ..escape import markdown as md_escape
 __all__ = ["show", "bare_table", "table_formats", "draw_figure", "labelled", "LabelledTable", "LabelledFigure",
            "PRINT_WIDTH_MM", "quarto_figure_extension", "honour_quarto_figure_format"]
 
+#: Attribute of a drawn figure holding the plotnine plot it was drawn from.
+PLOT_ATTR = "imgshare_plot"
 #: Widest figure drawn: A4 less the manuscript's margins, so print shows fonts at their set size.
 PRINT_WIDTH_MM = 160.0
 _MM_PER_INCH = 25.4
@@ -65,6 +67,8 @@ def draw_figure(plot: Any, width_mm: float, height_mm: float, max_width_mm: floa
     height = float(height_mm) / _MM_PER_INCH
     fig = (plot + theme(figure_size=(width, height))).draw()
     fig.set_size_inches(width, height)
+    # The engine draws the plot again at phone width for the HTML (see _execute); Quarto ignores it.
+    setattr(fig, PLOT_ATTR, plot)
     plt.close(fig)
     return fig
 

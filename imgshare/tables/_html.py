@@ -9,6 +9,7 @@ strings, so hostile text (``<script>``) is printed, not run.
 
 from __future__ import annotations
 
+import html as _html
 import re
 
 from great_tables import GT, loc, style
@@ -78,6 +79,9 @@ def _footnotes(gt: GT, spec: TableSpec) -> GT:
 
 def _journal_style(gt: GT) -> GT:
     return gt.opt_align_table_header(align="left").tab_options(
+        # Flush left, under its caption (great-tables centres tables by default).
+        table_margin_left="0px",
+        table_margin_right="0px",
         table_font_names="inherit",
         table_font_color="#000000",
         table_font_size="90%",
@@ -118,7 +122,36 @@ def to_html(spec: TableSpec, *, table_id: str | None = None, title: bool = True)
     ``table_id`` and ``title`` as in :func:`to_gt`.
     """
     html = to_gt(spec, table_id=table_id, title=title).as_raw_html()
-    return _scope_global_rules(html, table_id or spec.label)
+    html = _scope_global_rules(html, table_id or spec.label)
+    return _phone_labels(html, spec)
+
+
+#: Tables with at least this many displayed columns become one card per row on a phone.
+CARD_COLUMNS = 4
+
+
+def _phone_labels(html: str, spec: TableSpec) -> str:
+    """Give every body cell its column's label (``data-label``) and mark wide tables
+    ``imgshare-cards``, so a phone's style sheet can show each row as a card of label: value lines
+    instead of a table clipped to the screen."""
+    texts = [spec.column_label(col) for col in spec.columns]
+    labels = []
+    for col, text in zip(spec.columns, texts):
+        span = spec.spanner_of(col)
+        # The spanner is named only where the label alone is ambiguous ("Patients: Agree").
+        if span and (not text or texts.count(text) > 1):
+            text = f"{span}: {text}" if text else span
+        labels.append(_html.escape(text, quote=True))
+
+    def label_row(match: re.Match) -> str:
+        cells = iter(labels)
+        return re.sub(r"<td ", lambda _m: f'<td data-label="{next(cells, "")}" ', match.group(0))
+
+    body = re.compile(r"<tbody.*?</tbody>", re.S)
+    html = body.sub(lambda m: re.sub(r"<tr>.*?</tr>", label_row, m.group(0), flags=re.S), html, count=1)
+    if len(spec.columns) >= CARD_COLUMNS:
+        html = html.replace('<table class="gt_table"', '<table class="gt_table imgshare-cards"', 1)
+    return html
 
 
 # great-tables 1.1 emits two reset rules whose later selectors lack the table id, so they would

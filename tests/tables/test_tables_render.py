@@ -413,7 +413,7 @@ def test_html_number_cells_do_not_wrap_but_text_cells_may():
     frame = pd.DataFrame({"item": ["a", "b"], "effect": ["0.13 (0.04 to 0.22)", "-0.26 (-0.35 to -0.16)"],
                           "higher": ["Patients", "Clinical experts"]})
     html = to_html(TableSpec(label="tbl-wrap", title="t", data=frame, stub="item"))
-    cells = re.findall(r'<td( style="[^"]*")? headers="[^"]*" class="gt_row gt_(left|right)">', html)
+    cells = re.findall(r'<td data-label="[^"]*"( style="[^"]*")? headers="[^"]*" class="gt_row gt_(left|right)">', html)
     assert sorted(align for _, align in cells) == ["left", "left", "right", "right"]
     assert all(("nowrap" in style) == (align == "right") for style, align in cells)
 
