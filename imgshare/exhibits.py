@@ -153,6 +153,22 @@ def _by_scale(cb: Codebook, items: list[str]) -> list[tuple[str, list[str]]]:
     return [(sid if len(scales) > 1 else "", [i for i in items if cb.items[i].scale == sid]) for sid in scales]
 
 
+def _sibling_layouts(levels: pd.DataFrame, cb: Codebook,
+                     nonsub: pd.DataFrame | None = None) -> dict[tuple[str, str], tuple[tuple[str, ...], float]]:
+    """(domain, scale) -> the item order and x half-axis its diverging charts share (one chart per
+    questionnaire asking those statements)."""
+    from .figures import sibling_layout
+
+    out = {}
+    for did, dom in cb.domains.items():
+        for scale in dict.fromkeys(cb.items[i].scale for i in dom.items):
+            items = [i for i in dom.items if cb.items[i].scale == scale]
+            asking = [qid for qid, q in cb.questionnaires.items() if any(i in q.items for i in items)]
+            if asking:
+                out[(did, scale)] = sibling_layout(levels, cb, asking, items, nonsubstantive=nonsub)
+    return out
+
+
 def _n_items_height(n: int, per_item: float = 8.5, base: float = 32.0) -> float:
     return base + per_item * n
 
@@ -173,6 +189,7 @@ def figure_exhibits(results: Any, *, min_cell: int = 0, numbers: Any = None) -> 
                          "n", ["questionnaire", "variable"], min_cell)
     if "suppressed" in nonsub.columns:
         nonsub = nonsub.assign(n=nonsub["n"].astype(float).where(~nonsub["suppressed"]))
+    siblings = _sibling_layouts(levels, cb, nonsub)
     for qid, q in cb.questionnaires.items():
         for did, dom in cb.domains.items():
             for sid, items in _by_scale(cb, [i for i in dom.items if i in q.items]):
@@ -182,7 +199,10 @@ def figure_exhibits(results: Any, *, min_cell: int = 0, numbers: Any = None) -> 
                 caption = f"{q.label}: {words.about(dom.label.lower())}{scale_note} – {words.deviation}"
                 alt = (f"Diverging stacked bar chart of {q.label.lower()}' answers to {len(items)} statements on "
                        f"{dom.label.lower()}, {words.negative_noun} to the left of zero and {words.noun} to the right.")
-                plot = F.diverging_likert(levels, cb, qid, items, min_cell=min_cell, nonsubstantive=nonsub)
+                # The charts of one domain's statements for each questionnaire share order and axis.
+                order, xlim = siblings[(did, cb.items[items[0]].scale)]
+                plot = F.diverging_likert(levels, cb, qid, [i for i in order if i in items], order="codebook",
+                                          xlim=xlim, min_cell=min_cell, nonsubstantive=nonsub)
                 if (nonsub["variable"].isin(items) & (nonsub["questionnaire"] == qid)
                         & (pd.to_numeric(nonsub["n"], errors="coerce").fillna(0) > 0)).any():
                     caption += "; answers not on the scale shown apart, as a percentage of all who responded"

@@ -12,12 +12,14 @@ from ._errors import FigureError
 from ._export import deterministic_rc, save_figure
 from ._flow import flow_layout, participant_flow_plot
 from ._paired import paired_data, paired_likert
+from ._siblings import sibling_layout
 from ._palette import NEUTRAL_GREY, likert_palette
 from ._theme import DOUBLE_COLUMN_MM, FONT_FAMILY, SINGLE_COLUMN_MM, theme_journal
 
 __all__ = [
     "diverging_data",
     "diverging_likert",
+    "sibling_layout",
     "paired_data",
     "paired_likert",
     "domain_agreement_data",

@@ -254,6 +254,19 @@ def _nonsubstantive_segments(frame: pd.DataFrame | None, questionnaire: str, ite
     return pd.DataFrame(out, columns=columns)
 
 
+def _extent(seg: pd.DataFrame) -> float:
+    """How far the longest bar of the main panel reaches from zero, in percent."""
+    main = seg[seg["panel"] == "main"]
+    return float(max(-main["xmin"].min(), main["xmax"].max(), 1.0))
+
+
+def _own_limit(extent: float, label_room: float) -> float:
+    """The half-axis a chart gets on its own: room beyond the longest bar for its printed total
+    (a share of the half-axis, because the physical width is only known when the figure is saved)."""
+    step = _nice_step(extent)
+    return float(max(np.ceil(extent / step) * step, extent / (1 - label_room)))
+
+
 def _nice_step(extent: float) -> float:
     for step in (10, 20, 25, 50):
         if extent / step <= 3:
@@ -389,15 +402,13 @@ def diverging_likert(
                      panel=pd.Categorical(seg["panel"], categories=PANELS),
                      ymin=seg["y"] - BAR_HALF, ymax=seg["y"] + BAR_HALF)
 
-    main = seg[seg["panel"] == "main"]
-    extent = max(-main["xmin"].min(), main["xmax"].max(), 1.0)
-    step = _nice_step(extent)
-    reach = np.ceil(extent / step) * step
-    # Room beyond the longest bar for its printed total; as a share of the half-axis because
-    # the physical width is only known when the figure is saved.
-    limit = xlim if xlim is not None else max(reach, extent / (1 - label_room))
+    extent = _extent(seg)
+    limit = xlim if xlim is not None else _own_limit(extent, label_room)
     if limit < extent:
         raise FigureError(f"xlim={xlim} cuts off bars reaching {extent:.1f}%")
+    # Ticks follow the axis: charts given one xlim get the same ticks too.
+    step = _nice_step(extent if xlim is None else limit)
+    reach = np.ceil(extent / step) * step if xlim is None else np.floor(limit / step) * step
     pad = limit * 0.02
     labels = end_labels(seg, digits, pad, min_cell).assign(
         panel=lambda d: pd.Categorical(d["panel"], categories=PANELS))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from imgshare.report._assemble import assemble
 from imgshare.report._execute import execute_document
 from imgshare.report._source import read_document
@@ -59,7 +61,8 @@ def test_figures_are_saved_as_svg_and_png_at_the_requested_size(tmp_path):
             "import matplotlib.pyplot as plt\nfig, ax = plt.subplots()\nax.plot([1, 2])\nfig\n```\n")
     execution, md = run(tmp_path, body)
     (out,) = execution.cells[0]
-    assert out == {"kind": "figure", "stem": "fig-a", "width": 3.0, "height": 2.0}
+    # A matplotlib figure is drawn once: only plotnine plots are redrawn for phones.
+    assert out == {"kind": "figure", "stem": "fig-a", "width": 3.0, "height": 2.0, "phone": False}
     from PIL import Image
 
     with Image.open(tmp_path / "figs" / "fig-a.png") as im:
@@ -75,6 +78,28 @@ def test_plotnine_plots_are_figures(tmp_path):
     execution, _ = run(tmp_path, body)
     assert execution.cells[0][0]["kind"] == "figure"
     assert (tmp_path / "figs" / "fig-p.png").stat().st_size > 0
+
+
+def test_plotnine_plots_wider_than_a_phone_are_also_drawn_at_phone_width(tmp_path):
+    import re
+
+    body = ("```{python}\n#| label: fig-p\n#| fig-cap: P\n#| fig-alt: alt\n#| fig-width: 6.3\n#| fig-height: 3\n"
+            "import pandas as pd\nfrom plotnine import ggplot, aes, geom_point\n"
+            "ggplot(pd.DataFrame({'x': [1, 2], 'y': [2, 1]}), aes('x', 'y')) + geom_point()\n```\n")
+    execution, _ = run(tmp_path, body)
+    assert execution.cells[0][0]["phone"] is True
+    svg = (tmp_path / "figs" / "fig-p.phone.svg").read_text()
+    width, height = (float(v) for v in re.search(r'width="([\d.]+)pt" height="([\d.]+)pt"', svg).groups())
+    assert (width, height) == pytest.approx((4.0 * 72, 3 * 1.15 * 72))
+
+
+def test_a_fixed_layout_plot_is_not_redrawn_for_phones(tmp_path):
+    body = ("```{python}\n#| label: fig-p\n#| fig-cap: P\n#| fig-alt: alt\n#| fig-width: 6.3\n"
+            "import pandas as pd\nfrom plotnine import ggplot, aes, geom_point\nfrom imgshare.figures import fixed_layout\n"
+            "fixed_layout(ggplot(pd.DataFrame({'x': [1, 2], 'y': [2, 1]}), aes('x', 'y')) + geom_point())\n```\n")
+    execution, _ = run(tmp_path, body)
+    assert execution.cells[0][0]["phone"] is False
+    assert not (tmp_path / "figs" / "fig-p.phone.svg").exists()
 
 
 def test_svg_figures_are_byte_identical_across_runs(tmp_path):
