@@ -52,6 +52,8 @@ CELL_PAD = 170 + 40
 SAFETY = 1.08
 #: A wrapping text column is given at least this width (twips, ~3.3 cm) when the page allows.
 TEXT_COMFORT = 1880
+#: A heading this many paragraphs or fewer above a landscape table turns with it.
+LEAD_IN_PARAGRAPHS = 2
 #: Tables with at most this many body rows are kept on one page as a whole.
 KEEP_WHOLE_ROWS = 14
 _NOTE_ID = NOTE_STYLE.replace(" ", "")
@@ -328,14 +330,35 @@ def _style_of(paragraph) -> str:
     return style.get(w("val")) if style is not None else ""
 
 
+def _lead_in(first):
+    """The heading that introduces a table (with at most :data:`LEAD_IN_PARAGRAPHS` paragraphs
+    between them) goes on the table's landscape page too, or it would sit alone on a page."""
+    node, start, paragraphs = first.getprevious(), first, 0
+    while node is not None:
+        if node.tag in (w("bookmarkStart"), w("bookmarkEnd")):
+            node = node.getprevious()
+            continue
+        if node.tag != w("p") or node.find(f"{w('pPr')}/{w('sectPr')}") is not None:
+            break
+        if _style_of(node).startswith("Heading"):
+            start = node
+        elif start is not first or paragraphs >= LEAD_IN_PARAGRAPHS:
+            break
+        else:
+            paragraphs += 1
+        node = node.getprevious()
+    return start
+
+
 def _extent(tbl) -> tuple:
-    """First and last body element of a table with its caption (above) and notes (below)."""
+    """First and last body element of a table with its caption (above) and notes (below), and
+    the heading leading into it."""
     first = tbl
     prev = tbl.getprevious()
     if prev is not None and prev.tag == w("p") and _style_of(prev) == "TableCaption":
         first = prev
     notes = _notes_after(tbl)
-    return first, (notes[-1] if notes else tbl)
+    return _lead_in(first), (notes[-1] if notes else tbl)
 
 
 def _section(base, landscape: bool) -> etree._Element:
