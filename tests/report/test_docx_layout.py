@@ -47,8 +47,13 @@ def footer_parts(path: Path) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def study_docx(study) -> Path:
-    return study.outputs["docx"]
+def study_docx(study) -> list[Path]:
+    """The Word files of the study render: the manuscript and its supplement."""
+    return [files["docx"] for files in study.documents.values()]
+
+
+def all_tables(paths: list[Path]) -> list:
+    return [tbl for path in paths for tbl in body_of(path).findall(w("tbl"))]
 
 
 # --------------------------------------------------------------------------- reference document
@@ -87,18 +92,19 @@ def test_reference_document_sets_a4_margins_footer_page_field_and_british_englis
 # --------------------------------------------------------------------------- the study's DOCX
 
 def test_study_docx_is_a4_with_a_page_number_footer_in_every_section(study_docx):
-    body = body_of(study_docx)
-    sections = list(body.iter(w("sectPr")))
-    assert len(sections) >= 1
-    for sect in sections:
-        size = sect.find(w("pgSz"))
-        assert sorted((int(size.get(w("w"))), int(size.get(w("h"))))) == [11906, 16838]
-        assert sect.find(w("footerReference")) is not None
-    assert any(re.search(r"> PAGE <", f) for f in footer_parts(study_docx))
+    assert len(study_docx) == 2
+    for path in study_docx:
+        sections = list(body_of(path).iter(w("sectPr")))
+        assert len(sections) >= 1
+        for sect in sections:
+            size = sect.find(w("pgSz"))
+            assert sorted((int(size.get(w("w"))), int(size.get(w("h"))))) == [11906, 16838]
+            assert sect.find(w("footerReference")) is not None
+        assert any(re.search(r"> PAGE <", f) for f in footer_parts(path))
 
 
 def test_study_docx_tables_are_not_fixed_layout_and_number_cells_never_wrap(study_docx):
-    tables = body_of(study_docx).findall(w("tbl"))
+    tables = all_tables(study_docx)
     assert len(tables) >= 15
     checked = 0
     for tbl in tables:
@@ -123,14 +129,14 @@ def test_study_docx_tables_are_not_fixed_layout_and_number_cells_never_wrap(stud
 
 
 def test_study_docx_table_text_is_9_or_8_point(study_docx):
-    for tbl in body_of(study_docx).findall(w("tbl")):
+    for tbl in all_tables(study_docx):
         sizes = {s.get(w("val")) for r in tbl.iter(w("r")) for s in r.iter(w("sz"))}
         assert sizes and sizes <= {"18", "16"}, sizes
 
 
 def test_study_docx_spanners_are_merged_cells_and_header_rows_repeat(study_docx):
     spanners = []
-    for tbl in body_of(study_docx).findall(w("tbl")):
+    for tbl in all_tables(study_docx):
         for tr in tbl.findall(w("tr")):
             if tr.find(f"{w('trPr')}/{w('tblHeader')}") is None:
                 continue
@@ -141,30 +147,30 @@ def test_study_docx_spanners_are_merged_cells_and_header_rows_repeat(study_docx)
     assert ("5-point agreement", 5) in spanners
     assert ("Mean rank", 2) in spanners
     # No label repeats its spanner any more ("5-point agreement: Strongly disagree").
-    assert "5-point agreement: " not in "".join(text_of(t) for t in body_of(study_docx).iter(w("tc")))
+    assert "5-point agreement: " not in "".join(text_of(tc) for t in all_tables(study_docx) for tc in t.iter(w("tc")))
 
 
 def test_study_docx_puts_the_widest_tables_on_landscape_pages_with_their_caption_and_notes(study_docx):
-    body = body_of(study_docx)
-    children = list(body)
     turned = 0
-    for i, child in enumerate(children):
-        sect = child.find(f"{w('pPr')}/{w('sectPr')}") if child.tag == w("p") else None
-        if sect is None or sect.find(w("pgSz")).get(w("orient")) != "landscape":
-            continue
-        turned += 1
-        # The section's content: back to the previous section break.
-        j = i
-        while j > 0 and children[j - 1].find(f"{w('pPr')}/{w('sectPr')}") is None:
-            j -= 1
-        content = children[j:i + 1]
-        assert any(c.tag == w("tbl") for c in content)
-        styles = [c.find(f"{w('pPr')}/{w('pStyle')}") for c in content if c.tag == w("p")]
-        styles = [s.get(w("val")) if s is not None else "" for s in styles]
-        # The section opens with the table's caption, or with the heading leading into it.
-        assert styles[0] == "TableCaption" or (styles[0].startswith("Heading") and "TableCaption" in styles[:4])
-        last_style = children[i].find(f"{w('pPr')}/{w('pStyle')}")
-        assert last_style is not None and last_style.get(w("val")) == "TableNote"
+    for path in study_docx:
+        children = list(body_of(path))
+        for i, child in enumerate(children):
+            sect = child.find(f"{w('pPr')}/{w('sectPr')}") if child.tag == w("p") else None
+            if sect is None or sect.find(w("pgSz")).get(w("orient")) != "landscape":
+                continue
+            turned += 1
+            # The section's content: back to the previous section break.
+            j = i
+            while j > 0 and children[j - 1].find(f"{w('pPr')}/{w('sectPr')}") is None:
+                j -= 1
+            content = children[j:i + 1]
+            assert any(c.tag == w("tbl") for c in content)
+            styles = [c.find(f"{w('pPr')}/{w('pStyle')}") for c in content if c.tag == w("p")]
+            styles = [s.get(w("val")) if s is not None else "" for s in styles]
+            # The section opens with the table's caption, or with the heading leading into it.
+            assert styles[0] == "TableCaption" or (styles[0].startswith("Heading") and "TableCaption" in styles[:4])
+            last_style = children[i].find(f"{w('pPr')}/{w('pStyle')}")
+            assert last_style is not None and last_style.get(w("val")) == "TableNote"
     assert turned >= 1
 
 
