@@ -28,10 +28,11 @@ def media_block(css: str, query: str) -> str:
 def test_wide_screens_get_a_sticky_open_contents_column():
     wide = media_block(CSS, "min-width: 75rem")
     assert "grid-template-columns" in wide
-    toc = re.search(r"nav#TOC \{([^}]*)\}", wide).group(1)
+    toc = re.search(r"body > nav#TOC \{([^}]*)\}", wide).group(1)
     assert "position: sticky" in toc and "grid-column: 2" in toc and "overflow-y: auto" in toc
     # The <details> is shown open there without script (the page carries none).
     assert re.search(r"nav#TOC details::details-content \{[^}]*content-visibility: visible", wide)
+    assert "body:has(> nav#TOC) { display: grid" in wide
     # Phones keep the collapsible <details> above the text: no such rule outside the wide query.
     assert "details::details-content" not in CSS.replace(wide, "")
 
