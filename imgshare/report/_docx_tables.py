@@ -38,6 +38,7 @@ from lxml import etree
 from ..tables._layout import text_em
 from ._docx_io import order_section, w, write_docx
 from ._docx_reference import NOTE_STYLE, TABLE_PT
+from ._errors import ReportError
 from ._pandoc import source_date_epoch
 
 __all__ = ["finish_docx", "finish_tables", "TableLayout", "plan_table", "SMALL_PT"]
@@ -150,10 +151,16 @@ def _spread(cells: list[_Cell], widths: list[float], pt: float) -> list[float]:
     return out
 
 
+def _n_columns(tbl, cells: list[_Cell]) -> int:
+    """Grid columns: the declared ones, or as many as the widest row spans (a grid may be empty)."""
+    declared = len(tbl.findall(f"{w('tblGrid')}/{w('gridCol')}"))
+    return max([declared, *(c.col + c.span for c in cells)])
+
+
 def plan_table(tbl, portrait: int, landscape: int) -> TableLayout:
     """Widths, font size and orientation for one ``w:tbl`` given the two text widths (twips)."""
     cells = _grid(tbl)
-    n_cols = len(tbl.findall(f"{w('tblGrid')}/{w('gridCol')}"))
+    n_cols = _n_columns(tbl, cells)
     for pt, width, turned in ((TABLE_PT, portrait, False), (TABLE_PT, landscape, True), (SMALL_PT, landscape, True)):
         numeric, minimum, comfort, natural = _needs(cells, n_cols, pt)
         comfort = _spread(cells, comfort, pt)
@@ -277,8 +284,13 @@ def apply_layout(tbl, layout: TableLayout) -> None:
     _set(tblpr, "tblLook", firstRow=0, lastRow=0, firstColumn=0, lastColumn=0, noHBand=1, noVBand=1, val="0600")
     _sort(tblpr, _TBLPR)
     grid = tbl.find(w("tblGrid"))
-    for col, width in zip(grid.findall(w("gridCol")), layout.widths):
-        col.set(w("w"), str(width))
+    if grid is None:
+        grid = etree.Element(w("tblGrid"))
+        tblpr.addnext(grid)
+    for old in grid.findall(w("gridCol")):
+        grid.remove(old)
+    for width in layout.widths:
+        etree.SubElement(grid, w("gridCol")).set(w("w"), str(width))
     cells = _grid(tbl)
     rows = tbl.findall(w("tr"))
     n_header = sum(1 for c in cells if c.header and c.col == 0)
@@ -433,6 +445,8 @@ def finish_tables(body) -> list[TableLayout]:
     layouts = []
     wide = []
     for tbl in body.findall(w("tbl")):
+        if not _grid(tbl):
+            continue  # a table without cells has nothing to lay out
         layout = plan_table(tbl, portrait, landscape)
         apply_layout(tbl, layout)
         layouts.append(layout)
@@ -448,9 +462,13 @@ def finish_docx(path: Path | str) -> Path:
 
     The file stays byte-for-byte reproducible (entries dated ``SOURCE_DATE_EPOCH``).
     """
+    import zipfile
+
     import docx
 
     path = Path(path)
+    if not zipfile.is_zipfile(path):
+        raise ReportError(f"{path.name} is not a Word document (not a DOCX package)", str(path))
     document = docx.Document(str(path))
     finish_tables(document.element.body)
     return write_docx(document, path, source_date_epoch())

@@ -239,3 +239,20 @@ def test_finishing_is_byte_for_byte_reproducible(tmp_path):
     a = write_docx(to_markdown(spec(2)), tmp_path / "a.docx").read_bytes()
     b = write_docx(to_markdown(spec(2)), tmp_path / "b.docx").read_bytes()
     assert a == b
+
+
+def test_finishing_a_docx_whose_table_declares_no_grid_columns_still_lays_it_out(tmp_path):
+    # pandoc's own reference document holds such a table; Quarto may hand over any DOCX.
+    path = build_reference_docx(tmp_path / "ref.docx")
+    finish_docx(path)
+    for tbl in body_of(path).findall(w("tbl")):
+        assert len(tbl.findall(f"{w('tblGrid')}/{w('gridCol')}")) >= 1
+
+
+def test_finishing_a_file_that_is_not_a_docx_is_a_precise_error(tmp_path):
+    from imgshare.report import ReportError
+
+    path = tmp_path / "report.docx"
+    path.write_text("not a package")
+    with pytest.raises(ReportError, match="report.docx is not a Word document"):
+        finish_docx(path)

@@ -56,7 +56,12 @@ if kernel.returncode or os.environ.get("STUB_QUARTO_FAIL") == to:
     sys.exit(1)
 ext = {{"html": "html", "imgshare-manuscript-typst": "pdf", "docx": "docx"}}[to]
 out.mkdir(parents=True, exist_ok=True)
-(out / (doc.stem + "." + ext)).write_text("rendered " + to + " by the stub")
+if ext == "docx":
+    # A real Word package (imgshare finishes the DOCX Quarto writes): the project's reference document.
+    ref = doc.parent / "_extensions" / "imgshare-manuscript" / "reference.docx"
+    (out / (doc.stem + ".docx")).write_bytes(ref.read_bytes())
+else:
+    (out / (doc.stem + "." + ext)).write_text("rendered " + to + " by the stub")
 '''
 
 
