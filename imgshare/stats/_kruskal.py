@@ -11,10 +11,12 @@ from scipy import special
 
 from ._bootstrap import bootstrap_tables, check_bootstrap_args, percentile_ci
 from ._counts import count_table, midranks, tie_sum
+from ._effect_ci import rank_eta_squared_ci
 from ._errors import StatsInputError
+from ._mannwhitney import check_ci_method
 from ._pvalues import adjust_pvalues
 
-__all__ = ["KruskalWallisResult", "kruskal_wallis", "dunn"]
+__all__ = ["KruskalWallisResult", "kruskal_wallis", "kruskal_wallis_rows", "dunn", "dunn_rows"]
 
 _TEST_COLUMNS = ["n", "n_groups", "H", "dof", "p", "epsilon2", "ci_low", "ci_high", "reason"]
 _GROUP_COLUMNS = ["group", "n", "rank_sum", "mean_rank"]
@@ -60,7 +62,7 @@ def _prepare(groups, names):
 
 
 def kruskal_wallis(
-    *groups, names=None, n_boot: int = 2000, confidence: float = 0.95, seed: int = 0
+    *groups, names=None, ci: str = "analytic", n_boot: int = 2000, confidence: float = 0.95, seed: int = 0
 ) -> KruskalWallisResult:
     """Kruskal-Wallis H test of k independent samples, with epsilon-squared and its CI.
 
@@ -70,8 +72,10 @@ def kruskal_wallis(
         One sample per group (missing values dropped) or its level counts.
     names : sequence of str, optional
         Group labels (default ``group1``, ``group2``, ...).
+    ci : {"analytic", "bootstrap", "none"}, default "analytic"
+        How the CI of epsilon-squared is computed (see Notes); "none" leaves it NaN.
     n_boot : int, default 2000
-        Bootstrap resamples for the CI of epsilon-squared (0: no CI).
+        Bootstrap resamples for the CI when ``ci="bootstrap"`` (0: no CI).
     confidence : float, default 0.95
         CI coverage.
     seed : int, default 0
@@ -93,8 +97,16 @@ def kruskal_wallis(
               {1 - \\sum_k (t_k^3 - t_k)/(N^3 - N)},
 
     which equals ``scipy.stats.kruskal``; :math:`p = P(\\chi^2_{g-1} \\ge H)`. Effect size
-    :math:`\\varepsilon^2_R = H / ((N^2-1)/(N+1)) = H/(N-1)` (Tomczak & Tomczak 2014), with a
-    percentile bootstrap CI that resamples each group's level counts (group sizes fixed).
+    :math:`\\varepsilon^2_R = H / ((N^2-1)/(N+1)) = H/(N-1)` (Tomczak & Tomczak 2014).
+
+    :math:`\\varepsilon^2_R` is exactly :math:`\\eta^2 = SS_{between}/SS_{total}` of a one-way ANOVA
+    on the pooled midranks (the rank-transform view of Conover & Iman 1981), whose statistic is
+    :math:`F = \\frac{\\varepsilon^2/(g-1)}{(1-\\varepsilon^2)/(N-g)}`. The CI (``ci="analytic"``)
+    is that ANOVA's noncentrality interval (Steiger 2004): the :math:`\\lambda` at which the
+    observed F is the upper and the lower :math:`(1-c)/2` quantile of the noncentral
+    :math:`F(g-1, N-g, \\lambda)` (0 when none is positive), mapped by :math:`\\lambda/(\\lambda+N)`.
+    ``ci="bootstrap"`` gives a percentile bootstrap instead, resampling each group's level
+    counts (group sizes fixed).
 
     References
     ----------
@@ -102,41 +114,66 @@ def kruskal_wallis(
     J Am Stat Assoc 47:583-621.
     Tomczak M, Tomczak E (2014). The need to report effect size estimates revisited.
     Trends Sport Sci 1(21):19-25.
+    Conover WJ, Iman RL (1981). Rank transformations as a bridge between parametric and
+    nonparametric statistics. Am Stat 35:124-129.
+    Steiger JH (2004). Beyond the F test: effect size confidence intervals and tests of close
+    fit in the analysis of variance and contrast analysis. Psychol Methods 9:164-182.
 
     Examples
     --------
-    >>> res = kruskal_wallis([1, 2, 2, 3], [3, 4, 4], [5, 5, 4, 1], names=["a", "b", "c"], n_boot=0)
+    >>> res = kruskal_wallis([1, 2, 2, 3], [3, 4, 4], [5, 5, 4, 1], names=["a", "b", "c"])
     >>> round(float(res.test.H[0]), 4), int(res.test.dof[0]), res.groups.mean_rank.round(3).tolist()
     (3.7402, 2, [3.5, 7.167, 7.625])
+    >>> [round(float(v), 3) for v in res.test[["ci_low", "epsilon2", "ci_high"]].iloc[0]]
+    [0.0, 0.374, 0.617]
     """
+    row, group_frame = kruskal_wallis_rows(*groups, names=names, ci=ci, n_boot=n_boot, confidence=confidence,
+                                           seed=seed)
+    return KruskalWallisResult(pd.DataFrame([row], columns=_TEST_COLUMNS), pd.DataFrame(group_frame, columns=_GROUP_COLUMNS))
+
+
+def kruskal_wallis_rows(*groups, names=None, ci: str = "analytic", n_boot: int = 2000, confidence: float = 0.95,
+                        seed: int = 0) -> tuple[dict, dict]:
+    """:func:`kruskal_wallis` as plain data: (test row as a dict, groups as a dict of columns).
+
+    The same numbers without building DataFrames, for callers that run many tests.
+
+    Examples
+    --------
+    >>> test, groups = kruskal_wallis_rows([1, 2, 2, 3], [3, 4, 4], [5, 5, 4, 1])
+    >>> int(test["dof"]), groups["n"].tolist()
+    (2, [4, 3, 4])
+    """
+    check_ci_method(ci)
     check_bootstrap_args(n_boot, confidence, seed)
     table, labels = _prepare(groups, names)
     nj = table.sum(axis=1)
     mr = midranks(table.sum(axis=0))
     with np.errstate(divide="ignore", invalid="ignore"):
         rank_sum = table @ mr
-        group_frame = pd.DataFrame(
-            {"group": labels, "n": nj.astype(np.int64), "rank_sum": rank_sum, "mean_rank": np.where(nj > 0, rank_sum / nj, np.nan)},
-            columns=_GROUP_COLUMNS,
-        )
+        group_frame = {"group": labels, "n": nj.astype(np.int64), "rank_sum": rank_sum,
+                       "mean_rank": np.where(nj > 0, rank_sum / nj, np.nan)}
     used = table[nj > 0]
     n = int(nj.sum())
     row = dict.fromkeys(_TEST_COLUMNS, np.nan)
     row.update(n=n, n_groups=int(used.shape[0]), reason="")
     if used.shape[0] < 2:
         row["reason"] = f"{used.shape[0]} group(s) with observations; at least 2 needed"
-        return KruskalWallisResult(pd.DataFrame([row], columns=_TEST_COLUMNS), group_frame)
+        return row, group_frame
     row["dof"] = used.shape[0] - 1
     h = float(_h_statistic(used))
     if np.isnan(h):
         row["reason"] = "all values are identical: the test is undefined"
-        return KruskalWallisResult(pd.DataFrame([row], columns=_TEST_COLUMNS), group_frame)
+        return row, group_frame
     row["H"] = h
     row["p"] = float(special.chdtrc(row["dof"], h))
     row["epsilon2"] = h / (n - 1)
-    reps = bootstrap_tables(used, lambda t: _h_statistic(t) / (n - 1), n_boot, seed)
-    row["ci_low"], row["ci_high"], row["reason"] = percentile_ci(reps, confidence)
-    return KruskalWallisResult(pd.DataFrame([row], columns=_TEST_COLUMNS), group_frame)
+    if ci == "analytic":
+        row["ci_low"], row["ci_high"], row["reason"] = rank_eta_squared_ci(row["epsilon2"], n, used.shape[0], confidence)
+    elif ci == "bootstrap":
+        reps = bootstrap_tables(used, lambda t: _h_statistic(t) / (n - 1), n_boot, seed)
+        row["ci_low"], row["ci_high"], row["reason"] = percentile_ci(reps, confidence)
+    return row, group_frame
 
 
 def dunn(*groups, names=None, p_adjust: str | None = "holm") -> pd.DataFrame:
@@ -181,6 +218,18 @@ def dunn(*groups, names=None, p_adjust: str | None = "holm") -> pd.DataFrame:
     >>> d.p_adj.round(4).tolist()
     [0.2807, 0.2195, 0.8538]
     """
+    out = pd.DataFrame(dunn_rows(*groups, names=names, p_adjust=p_adjust), columns=_DUNN_COLUMNS)
+    return out.astype({"p_adj": np.float64}) if out.empty else out
+
+
+def dunn_rows(*groups, names=None, p_adjust: str | None = "holm") -> list[dict]:
+    """:func:`dunn` as a list of plain dicts (one per pair): the same numbers, no DataFrame.
+
+    Examples
+    --------
+    >>> [round(r["p_adj"], 4) for r in dunn_rows([1, 2, 2, 3], [3, 4, 4], [5, 5, 4, 1])]
+    [0.2807, 0.2195, 0.8538]
+    """
     table, labels = _prepare(groups, names)
     nj = table.sum(axis=1)
     used = np.flatnonzero(nj > 0)
@@ -192,14 +241,16 @@ def dunn(*groups, names=None, p_adjust: str | None = "holm") -> pd.DataFrame:
     rows = []
     for i, j in combinations(used, 2):
         row = {"group1": labels[i], "group2": labels[j], "n1": int(nj[i]), "n2": int(nj[j]),
-               "mean_rank1": mean_rank[i], "mean_rank2": mean_rank[j], "z": np.nan, "p": np.nan, "reason": ""}  # fmt: skip
+               "mean_rank1": float(mean_rank[i]), "mean_rank2": float(mean_rank[j]), "z": np.nan, "p": np.nan,
+               "p_adj": np.nan, "reason": ""}  # fmt: skip
         if variance > 0:
-            row["z"] = (mean_rank[i] - mean_rank[j]) / np.sqrt(variance * (1.0 / nj[i] + 1.0 / nj[j]))
+            row["z"] = float((mean_rank[i] - mean_rank[j]) / np.sqrt(variance * (1.0 / nj[i] + 1.0 / nj[j])))
             row["p"] = float(2.0 * special.ndtr(-abs(row["z"])))
         else:
             row["reason"] = "all values are identical: the test is undefined"
         rows.append(row)
-    out = pd.DataFrame(rows, columns=[c for c in _DUNN_COLUMNS if c != "p_adj"])
-    p = out["p"].to_numpy(dtype=np.float64)
-    out.insert(8, "p_adj", p if p_adjust is None else adjust_pvalues(p, p_adjust))
-    return out
+    p = np.array([r["p"] for r in rows], dtype=np.float64)
+    adjusted = p if p_adjust is None else adjust_pvalues(p, p_adjust)
+    for row, value in zip(rows, adjusted):
+        row["p_adj"] = float(value)
+    return rows

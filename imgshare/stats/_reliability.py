@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 from ._counts import as_values
 from ._errors import StatsInputError
@@ -22,9 +22,11 @@ def alpha_with_feldt_ci(item_var: float, total_var: float, n: int, k: int, confi
     alpha = k / (k - 1) * (1.0 - item_var / total_var)
     df1, df2 = n - 1, (n - 1) * (k - 1)
     tail = 1.0 - confidence
+    # Upper-q quantile of F = fdtri(df1, df2, 1 - q) (what scipy.stats.f.isf computes), from
+    # scipy.special, which imports several times faster than scipy.stats.
     return {"alpha": float(alpha),
-            "ci_low": float(1 - (1 - alpha) * stats.f.isf(tail / 2, df1, df2)),
-            "ci_high": float(1 - (1 - alpha) * stats.f.isf(1 - tail / 2, df1, df2))}
+            "ci_low": float(1 - (1 - alpha) * special.fdtri(df1, df2, 1.0 - tail / 2)),
+            "ci_high": float(1 - (1 - alpha) * special.fdtri(df1, df2, tail / 2))}
 
 
 def cronbach_alpha(frame, *, confidence: float = 0.95) -> pd.DataFrame:

@@ -87,17 +87,17 @@ def test_level_counts_input_gives_the_same_result_as_raw_values():
     values = rng.integers(1, 6, 600).astype(float)
     groups = rng.choice(["doctor", "nurse", "radiographer"], 600)
     by_group = level_counts_by_group(values, groups)
-    counted = kruskal_wallis(*by_group.values(), names=list(by_group), n_boot=300)
-    raw = kruskal_wallis(*(values[groups == g] for g in by_group), names=list(by_group), n_boot=300)
+    counted = kruskal_wallis(*by_group.values(), names=list(by_group), ci="bootstrap", n_boot=300)
+    raw = kruskal_wallis(*(values[groups == g] for g in by_group), names=list(by_group), ci="bootstrap", n_boot=300)
     pd.testing.assert_frame_equal(counted.test, raw.test)
     pd.testing.assert_frame_equal(counted.groups, raw.groups)
     pd.testing.assert_frame_equal(dunn(*by_group.values(), names=list(by_group)), dunn(*(values[groups == g] for g in by_group), names=list(by_group)))
 
 
-def test_epsilon_squared_ci_is_deterministic_and_brackets_the_estimate():
+def test_epsilon_squared_bootstrap_ci_is_deterministic_and_brackets_the_estimate():
     groups = group_cases()["likert5_ties"]
-    first = kruskal_wallis(*groups, seed=11)
-    again = kruskal_wallis(*groups, seed=11)
+    first = kruskal_wallis(*groups, ci="bootstrap", seed=11)
+    again = kruskal_wallis(*groups, ci="bootstrap", seed=11)
     pd.testing.assert_frame_equal(first.test, again.test)
     t = first.test.iloc[0]
     assert t.reason == "" and 0 <= t.ci_low < t.epsilon2 < t.ci_high
@@ -105,7 +105,7 @@ def test_epsilon_squared_ci_is_deterministic_and_brackets_the_estimate():
 
 def test_count_bootstrap_of_epsilon_squared_matches_resampling_respondents():
     groups = [dropna(g) for g in group_cases()["likert7"]]
-    ours = kruskal_wallis(*groups, n_boot=3000, seed=2).test.iloc[0]
+    ours = kruskal_wallis(*groups, ci="bootstrap", n_boot=3000, seed=2).test.iloc[0]
     rng = np.random.default_rng(77)
     n = sum(g.size for g in groups)
     resampled = [g[rng.integers(0, g.size, (3000, g.size))] for g in groups]
@@ -146,7 +146,7 @@ def test_dunn_on_identical_values_gives_nan_and_reason_without_warnings():
 def test_input_data_not_modified():
     groups = [pd.Series([1, pd.NA, 3], dtype="Int64"), np.array([2.0, np.nan, 4.0]), LevelCounts([1, 5], [2, 1])]
     before = [groups[0].copy(), groups[1].copy()]
-    kruskal_wallis(*groups, n_boot=20)
+    kruskal_wallis(*groups, ci="bootstrap", n_boot=20)
     dunn(*groups)
     pd.testing.assert_series_equal(groups[0], before[0])
     np.testing.assert_array_equal(groups[1], before[1])
@@ -169,6 +169,6 @@ def test_bad_input_raises_stats_input_error(call, message):
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.lists(st.integers(1, 3), min_size=1, max_size=5), min_size=2, max_size=4))
 def test_bootstrap_on_tiny_groups_emits_no_warnings_and_explains_every_nan(raw_groups):
-    test = call_quietly(kruskal_wallis, *raw_groups, n_boot=200).test
+    test = call_quietly(kruskal_wallis, *raw_groups, ci="bootstrap", n_boot=200).test
     numeric = test[["H", "p", "epsilon2", "ci_low", "ci_high"]].to_numpy(dtype=float)
     assert (test.reason[0] == "") == bool(np.isfinite(numeric).all())

@@ -98,16 +98,17 @@ def test_swapping_groups_gives_u2_and_mirrors_the_effect(xs, ys):
 
 def test_level_counts_input_gives_the_same_result_as_raw_values():
     x, y = group_cases()["missing_answers"]
-    raw = mann_whitney(x, y, names=("a", "b"), n_boot=300)
-    counted = mann_whitney(LevelCounts.from_values(x), LevelCounts.from_values(y), names=("a", "b"), n_boot=300)
+    raw = mann_whitney(x, y, names=("a", "b"), ci="bootstrap", n_boot=300)
+    counted = mann_whitney(LevelCounts.from_values(x), LevelCounts.from_values(y), names=("a", "b"), ci="bootstrap",
+                           n_boot=300)
     pd.testing.assert_frame_equal(raw, counted)
 
 
 def test_bootstrap_ci_is_deterministic_for_a_seed_and_brackets_r():
     x, y = group_cases()["likert5_ties"][:2]
-    first = mann_whitney(x, y, seed=3)
-    again = mann_whitney(x, y, seed=3)
-    other = mann_whitney(x, y, seed=4)
+    first = mann_whitney(x, y, ci="bootstrap", seed=3)
+    again = mann_whitney(x, y, ci="bootstrap", seed=3)
+    other = mann_whitney(x, y, ci="bootstrap", seed=4)
     pd.testing.assert_frame_equal(first, again)
     assert first.r_ci_low[0] != other.r_ci_low[0]
     assert first.r_ci_low[0] < first.r[0] < first.r_ci_high[0]
@@ -116,7 +117,7 @@ def test_bootstrap_ci_is_deterministic_for_a_seed_and_brackets_r():
 def test_count_bootstrap_matches_resampling_respondents():
     """Multinomial draws of level counts are the same distribution as resampling respondents."""
     x, y = (dropna(g) for g in group_cases()["likert5_ties"][:2])
-    ours = mann_whitney(x, y, n_boot=4000, seed=1)
+    ours = mann_whitney(x, y, ci="bootstrap", n_boot=4000, seed=1)
     rng = np.random.default_rng(99)
     xs, ys = x[rng.integers(0, x.size, (4000, x.size))], y[rng.integers(0, y.size, (4000, y.size))]
     u1 = stats.mannwhitneyu(xs, ys, axis=1).statistic
@@ -133,14 +134,19 @@ def test_count_bootstrap_matches_resampling_respondents():
 
 def test_bootstrap_of_non_discrete_scores_resamples_values():
     x, y = group_cases()["theme_scores"][:2]
-    res = call_quietly(mann_whitney, x, y, n_boot=500)
+    res = call_quietly(mann_whitney, x, y, ci="bootstrap", n_boot=500)
     assert res.reason[0] == ""
     assert res.r_ci_low[0] < res.r[0] < res.r_ci_high[0]
 
 
 def test_no_bootstrap_leaves_ci_nan_and_says_so():
-    res = mann_whitney([1, 2, 3], [2, 3, 4, 4], n_boot=0)
+    res = mann_whitney([1, 2, 3], [2, 3, 4, 4], ci="bootstrap", n_boot=0)
     assert np.isnan(res.r_ci_low[0]) and res.reason[0] == "CI not computed (n_boot=0)"
+
+
+def test_ci_none_leaves_the_interval_nan_without_a_reason():
+    res = mann_whitney([1, 2, 3], [2, 3, 4, 4], ci="none")
+    assert np.isnan(res.r_ci_low[0]) and np.isnan(res.r_ci_high[0]) and res.reason[0] == ""
 
 
 def test_identical_values_give_nan_and_reason_without_warnings():
@@ -170,6 +176,7 @@ def test_input_data_not_modified():
     ("kwargs", "message"),
     [
         ({"method": "permutation"}, "method"),
+        ({"ci": "percentile"}, "ci"),
         ({"n_boot": -1}, "n_boot"),
         ({"n_boot": 10.5}, "n_boot"),
         ({"confidence": 1.5}, "confidence"),
@@ -188,6 +195,6 @@ def test_bad_arguments_raise_stats_input_error(kwargs, message):
     st.lists(st.integers(1, 3), min_size=1, max_size=6),
 )
 def test_bootstrap_on_tiny_near_constant_samples_emits_no_warnings_and_explains_every_nan(xs, ys):
-    res = call_quietly(mann_whitney, xs, ys, n_boot=200)
+    res = call_quietly(mann_whitney, xs, ys, ci="bootstrap", n_boot=200)
     numeric = res[["U", "z", "p", "r", "r_ci_low", "r_ci_high", "rbc", "cles"]].to_numpy(dtype=float)
     assert (res.reason[0] == "") == bool(np.isfinite(numeric).all())
