@@ -19,6 +19,7 @@ from ._agreement import domain_agreement, item_agreement, item_level_counts
 from ._common import AnalysisError
 from ._comparisons import GroupComparisons, compare_groups, item_comparisons
 from ._descriptives import categorical_table, descriptive_tables, rounded_percentages
+from ._effect_ci_text import effect_ci_sentence
 from ._nonsubstantive import nonsubstantive_answers
 from ._numeric import numeric_summary
 from ._results import FRAME_NAMES, Results, analyse
@@ -39,6 +40,7 @@ __all__ = [
     "compare_groups",
     "descriptive_tables",
     "domain_agreement",
+    "effect_ci_sentence",
     "item_agreement",
     "item_comparisons",
     "item_level_counts",

@@ -10,14 +10,15 @@ import pandas as pd
 
 from ..codebook import Comparison
 from ..stats import (
+    CI_METHODS,
     P_ADJUST_METHODS,
     LevelCounts,
     adjust_pvalues,
-    dunn,
-    kruskal_wallis,
+    dunn_rows,
+    kruskal_wallis_rows,
     level_median,
     level_quantile,
-    mann_whitney,
+    mann_whitney_row,
     spearman,
 )
 from ._coded_cohort import CodedCohort
@@ -27,12 +28,16 @@ from ._groups import Group, Outcome, item_outcome, members, outcome_items, theme
 from ._scores import min_answered_of
 from ._theme_patterns import row_scores
 
-__all__ = ["GroupComparisons", "compare_groups", "item_comparisons", "POSTHOC_ALPHA", "N_BOOT"]
+__all__ = ["GroupComparisons", "compare_groups", "item_comparisons", "POSTHOC_ALPHA", "N_BOOT", "EFFECT_CI",
+           "check_effect_ci"]
 
 #: A Kruskal-Wallis test with p below this is followed by Dunn's pairwise tests.
 POSTHOC_ALPHA = 0.05
-#: Bootstrap resamples for effect-size confidence intervals (seeded: results are deterministic).
+#: Bootstrap resamples for effect-size confidence intervals with ``effect_ci="bootstrap"``
+#: (seeded: results are deterministic).
 N_BOOT = 2000
+#: Default method of the effect-size confidence intervals (see :func:`imgshare.stats.mann_whitney`).
+EFFECT_CI = "analytic"
 
 TEST_COLUMNS = [
     "comparison", "outcome", "outcome_kind", "items", "test", "n_groups", "statistic", "dof", "p", "p_method",
@@ -89,8 +94,16 @@ def _first_row(frame: pd.DataFrame) -> dict:
     return frame.iloc[0].to_dict()
 
 
-def _run_outcome(comp: Comparison, groups: list[Group], outcome: Outcome, seed: int):
-    values = [LevelCounts(outcome.levels, c) for c in outcome.counts]
+def check_effect_ci(effect_ci: str) -> None:
+    if effect_ci not in CI_METHODS:
+        raise AnalysisError(f"effect_ci: expected one of {', '.join(CI_METHODS)}, got {effect_ci!r}")
+
+
+def _run_outcome(comp: Comparison, groups: list[Group], outcome: Outcome, seed: int, effect_ci: str):
+    # The levels are checked once; every group's counts come from the same counting pass.
+    first = LevelCounts(outcome.levels, outcome.counts[0]) if outcome.counts else None
+    values = [first] + [LevelCounts.trusted(first.levels, np.asarray(c, dtype=np.int64))
+                        for c in outcome.counts[1:]] if first is not None else []
     sizes = [v.n for v in values]
     present = [i for i, n in enumerate(sizes) if n > 0]
     used = [groups[i] for i in present]
@@ -105,16 +118,16 @@ def _run_outcome(comp: Comparison, groups: list[Group], outcome: Outcome, seed: 
     mean_rank = {g.id: np.nan for g in groups}
     posthoc = None
     if not reason and test == "mann-whitney":
-        res = _first_row(mann_whitney(values[present[0]], values[present[1]], names=(used[0].id, used[1].id),
-                                      n_boot=N_BOOT, seed=seed))
+        res = mann_whitney_row(values[present[0]], values[present[1]], names=(used[0].id, used[1].id),
+                               ci=effect_ci, n_boot=N_BOOT, seed=seed)
         mean_rank[used[0].id], mean_rank[used[1].id] = res["mean_rank1"], res["mean_rank2"]
         row.update(statistic=res["U"], p=res["p"], p_method=res["method"], effect=res["r"], effect_measure="r",
                    effect_ci_low=res["r_ci_low"], effect_ci_high=res["r_ci_high"], reason=res["reason"],
                    higher_group="" if res["higher"] == "neither" else res["higher"])
     elif not reason:
-        res = kruskal_wallis(*[values[i] for i in present], names=[g.id for g in used], n_boot=N_BOOT, seed=seed)
-        t = _first_row(res.test)
-        names, ranks = res.groups["group"].tolist(), res.groups["mean_rank"].to_numpy(dtype=float)
+        t, res_groups = kruskal_wallis_rows(*[values[i] for i in present], names=[g.id for g in used], ci=effect_ci,
+                                            n_boot=N_BOOT, seed=seed)
+        names, ranks = list(res_groups["group"]), np.asarray(res_groups["mean_rank"], dtype=float)
         mean_rank.update(zip(names, ranks))
         row.update(statistic=t["H"], dof=t["dof"], p=t["p"], p_method="asymptotic" if np.isfinite(t["p"]) else "",
                    effect=t["epsilon2"], effect_measure="epsilon2", effect_ci_low=t["ci_low"],
@@ -140,10 +153,8 @@ def _run_outcome(comp: Comparison, groups: list[Group], outcome: Outcome, seed: 
 
 
 def _dunn_rows(comp_id: str, outcome: str, kind: str, samples, names) -> list[dict]:
-    pairs = dunn(*samples, names=names, p_adjust="holm")
     head = {"comparison": comp_id, "outcome": outcome, "outcome_kind": kind}
-    columns = {c: pairs[c].tolist() for c in pairs.columns}
-    return [{**head, **dict(zip(columns, values)), "p_adjust": "holm"} for values in zip(*columns.values())]
+    return [{**head, **pair, "p_adjust": "holm"} for pair in dunn_rows(*samples, names=names, p_adjust="holm")]
 
 
 def _outcomes(data: CodedCohort, comp: Comparison, items, themes, min_answered: float, variables=()):
@@ -178,7 +189,8 @@ def _correlated(data: CodedCohort, comp: Comparison, kind: str, name: str, min_a
     return row
 
 
-def _run(data: CodedCohort, plan, p_adjust: str | None, min_answered: float) -> GroupComparisons:
+def _run(data: CodedCohort, plan, p_adjust: str | None, min_answered: float, effect_ci: str) -> GroupComparisons:
+    check_effect_ci(effect_ci)
     if p_adjust is not None and p_adjust not in P_ADJUST_METHODS:
         raise AnalysisError(f"p_adjust: expected one of {', '.join(P_ADJUST_METHODS)} or None, got {p_adjust!r}")
     tests, groups, pending, keys = [], [], [], []
@@ -196,7 +208,8 @@ def _run(data: CodedCohort, plan, p_adjust: str | None, min_answered: float) -> 
             # so a test already run in this analysis (same comparison, outcome and seed) is reused.
             seed = len(tests)
             row, group_rows, posthoc = data.memo(
-                ("test", comp.id, *key, seed), lambda: _run_outcome(comp, group_list, outcome(), seed=seed))
+                ("test", comp.id, *key, seed, effect_ci),
+                lambda: _run_outcome(comp, group_list, outcome(), seed=seed, effect_ci=effect_ci))
             tests.append(dict(row))
             groups.extend(dict(r) for r in group_rows)
             pending.append(posthoc)
@@ -219,7 +232,7 @@ def _run(data: CodedCohort, plan, p_adjust: str | None, min_answered: float) -> 
 
 
 def compare_groups(
-    cohort: Any, p_adjust: str | None = None, min_answered: float | None = None
+    cohort: Any, p_adjust: str | None = None, min_answered: float | None = None, effect_ci: str = EFFECT_CI
 ) -> GroupComparisons:
     """Run every comparison of the codebook on its items and themes.
 
@@ -231,6 +244,8 @@ def compare_groups(
         Adjust p over the family of all tests run here, adding ``p_adj``.
     min_answered : float, optional
         The theme-score missing-data rule (see :func:`theme_scores`; default the codebook's).
+    effect_ci : {"analytic", "bootstrap", "none"}, default "analytic"
+        Method of the effect-size confidence intervals (see Notes).
 
     Returns
     -------
@@ -251,15 +266,19 @@ def compare_groups(
     Mann-Whitney U (statistic U of the first group; tie-corrected normal approximation with
     continuity correction, exact when there are no ties and a group has at most 8; effect
     :math:`r = z/\\sqrt N`), more give Kruskal-Wallis H (tie-corrected, :math:`\\chi^2_{g-1}`;
-    effect :math:`\\varepsilon^2 = H/(N-1)`). Effect CIs are percentile bootstraps (2000
-    resamples, fixed seeds). A Kruskal-Wallis p (``p_adj`` when adjusting) below 0.05 is
+    effect :math:`\\varepsilon^2 = H/(N-1)`). Effect CIs are analytic by default: for r, the
+    DeLong logit-scale interval of the Mann-Whitney probability mapped to r; for
+    :math:`\\varepsilon^2`, the noncentral-F interval of the one-way ANOVA on midranks (see
+    :func:`imgshare.stats.mann_whitney` and :func:`imgshare.stats.kruskal_wallis`); with
+    ``effect_ci="bootstrap"`` percentile bootstraps (2000 resamples, fixed seeds). A Kruskal-Wallis p (``p_adj`` when adjusting) below 0.05 is
     followed by Dunn's tests with Holm adjustment. Rank tests ignore survey weights.
 
     References
     ----------
     Mann HB, Whitney DR. Ann Math Stat 1947;18:50-60. Kruskal WH, Wallis WA. J Am Stat Assoc
     1952;47:583-621. Dunn OJ. Technometrics 1964;6:241-52. Tomczak M, Tomczak E. Trends Sport
-    Sci 2014;1:19-25.
+    Sci 2014;1:19-25. DeLong ER, DeLong DM, Clarke-Pearson DL. Biometrics 1988;44:837-45. Perme MP,
+    Manevski D. Stat Methods Med Res 2019;28:3755-68. Steiger JH. Psychol Methods 2004;9:164-82.
 
     Examples
     --------
@@ -268,15 +287,17 @@ def compare_groups(
     >>> res.tests[["outcome", "test", "n", "p_method"]].to_numpy().tolist()
     [['A1', 'mann-whitney', 4, 'exact'], ['t', 'mann-whitney', 4, 'exact']]
     """
-    return _compare_groups(CodedCohort(cohort), p_adjust, min_answered_of(cohort, min_answered))
+    return _compare_groups(CodedCohort(cohort), p_adjust, min_answered_of(cohort, min_answered), effect_ci)
 
 
-def _compare_groups(data: CodedCohort, p_adjust: str | None, min_answered: float) -> GroupComparisons:
+def _compare_groups(data: CodedCohort, p_adjust: str | None, min_answered: float,
+                    effect_ci: str = EFFECT_CI) -> GroupComparisons:
     plan = [(comp, None, comp.themes, comp.variables) for comp in data.codebook.comparisons.values()]
-    return _run(data, plan, p_adjust, min_answered)
+    return _run(data, plan, p_adjust, min_answered, effect_ci)
 
 
-def item_comparisons(cohort: Any, comparison_id: str, p_adjust: str | None = None) -> GroupComparisons:
+def item_comparisons(cohort: Any, comparison_id: str, p_adjust: str | None = None,
+                     effect_ci: str = EFFECT_CI) -> GroupComparisons:
     """The comparison ``comparison_id`` run on every item all its groups were asked (for charts).
 
     Parameters
@@ -287,6 +308,8 @@ def item_comparisons(cohort: Any, comparison_id: str, p_adjust: str | None = Non
         A codebook comparison id.
     p_adjust : {None, "holm", "fdr_bh", "bonferroni"}, default None
         Adjust p over these item tests only.
+    effect_ci : {"analytic", "bootstrap", "none"}, default "analytic"
+        Method of the effect-size confidence intervals.
 
     Returns
     -------
@@ -307,9 +330,11 @@ def item_comparisons(cohort: Any, comparison_id: str, p_adjust: str | None = Non
     >>> item_comparisons(example_cohort(), "by_group").tests["outcome"].tolist()
     ['A1', 'A2']
     """
-    return _item_comparisons(CodedCohort(cohort), comparison_id, p_adjust)
+    return _item_comparisons(CodedCohort(cohort), comparison_id, p_adjust, effect_ci)
 
 
-def _item_comparisons(data: CodedCohort, comparison_id: str, p_adjust: str | None) -> GroupComparisons:
+def _item_comparisons(data: CodedCohort, comparison_id: str, p_adjust: str | None,
+                      effect_ci: str = EFFECT_CI) -> GroupComparisons:
     comp = data.comparison(comparison_id)
-    return _run(data, [(comp, tuple(data.codebook.items), (), ())], p_adjust, data.codebook.analysis.min_answered)
+    return _run(data, [(comp, tuple(data.codebook.items), (), ())], p_adjust, data.codebook.analysis.min_answered,
+                effect_ci)

@@ -15,7 +15,7 @@ from ..codebook import Codebook
 from ..io import sha256_file
 from ._agreement import _item_agreement, _item_level_counts, domain_agreement
 from ._coded_cohort import CodedCohort
-from ._comparisons import N_BOOT, POSTHOC_ALPHA, _compare_groups, _item_comparisons
+from ._comparisons import EFFECT_CI, N_BOOT, POSTHOC_ALPHA, _compare_groups, _item_comparisons, check_effect_ci
 from ._descriptives import _descriptive_tables
 from ._nonsubstantive import NONSUBSTANTIVE_COLUMNS, _nonsubstantive_answers
 from ._numeric import NUMERIC_COLUMNS, _numeric_summary
@@ -132,7 +132,8 @@ def _analysis_warnings(comparisons: pd.DataFrame, groups: pd.DataFrame) -> list[
 
 
 def analyse(
-    cohort: Any, *, p_adjust: str | None = None, ci: bool = True, min_answered: float | None = None
+    cohort: Any, *, p_adjust: str | None = None, ci: bool = True, min_answered: float | None = None,
+    effect_ci: str = EFFECT_CI,
 ) -> Results:
     """Compute every table and test the codebook calls for.
 
@@ -147,6 +148,9 @@ def analyse(
     min_answered : float, optional
         Share of a theme's items a respondent must answer to get a theme score; default the
         codebook's ``analysis.min_answered`` (0.5 unless set).
+    effect_ci : {"analytic", "bootstrap", "none"}, default "analytic"
+        Method of the effect-size confidence intervals of the group comparisons (see
+        :func:`compare_groups`); "bootstrap" is a percentile bootstrap of 2000 resamples.
 
     Returns
     -------
@@ -172,13 +176,14 @@ def analyse(
     >>> sorted(res.frames())[:3], res.synthetic
     (['comparison_groups', 'comparisons', 'descriptives'], True)
     """
+    check_effect_ci(effect_ci)
     min_answered = min_answered_of(cohort, min_answered)
     # One encoding of the cohort for every step: each column is read and counted once.
     data = CodedCohort(cohort)
     agreement = _item_agreement(data)
     correlations = _theme_correlations(data, min_answered)
-    compared = _compare_groups(data, p_adjust, min_answered)
-    item_parts = [_item_comparisons(data, cid, None).tests for cid in cohort.codebook.comparisons]
+    compared = _compare_groups(data, p_adjust, min_answered, effect_ci)
+    item_parts = [_item_comparisons(data, cid, None, effect_ci).tests for cid in cohort.codebook.comparisons]
     item_tests = pd.concat(item_parts, ignore_index=True) if item_parts else compared.tests.iloc[0:0]
     score_summary = theme_score_summary(data, min_answered)
     settings = {
@@ -189,7 +194,8 @@ def analyse(
         "correlation_alpha": CORRELATION_ALPHA,
         "posthoc_alpha": POSTHOC_ALPHA,
         "posthoc_p_adjust": "holm",
-        "n_boot": N_BOOT,
+        "effect_ci": effect_ci,
+        "n_boot": N_BOOT if effect_ci == "bootstrap" else None,
     }
     return Results(
         codebook=cohort.codebook,

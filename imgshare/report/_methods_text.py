@@ -145,9 +145,10 @@ def _comparisons(results: Any) -> str:
                      f"it ({_plural(len(rho), 'correlation')}; pairwise-complete cases, p from the t distribution, "
                      "95% confidence interval by Fisher's z).")
     if len(ran) > len(rho):
-        n_boot = results.settings.get("n_boot")
-        parts.append(f"Effect-size 95% confidence intervals are percentile bootstraps ({n_boot} resamples of each "
-                     "group's answers, fixed seeds).")
+        from ..analysis import effect_ci_sentence  # the method the analysis used (settings.effect_ci)
+
+        parts.append(effect_ci_sentence(results.settings, has_mann_whitney=bool(len(mw)),
+                                        has_kruskal_wallis=bool(len(kw))))
     dropped = int((tests["dropped_groups"].astype(str) != "").sum())
     if dropped:
         parts.append(f"Groups without respondents were left out ({_plural(dropped, 'test')} affected).")

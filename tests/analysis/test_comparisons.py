@@ -149,8 +149,10 @@ def test_a_group_with_one_respondent_is_still_tested(codebook):
         row = _test(compare_groups(cohort), "by_had", "pos")
     scores = _pos_scores(frame)
     expected = stats.mannwhitneyu(_values(scores[frame["had"] == 1]), _values(scores[frame["had"] == 2]))
-    assert row["n_groups"] == 2 and row["reason"] == ""
+    assert row["n_groups"] == 2 and np.isfinite(row["statistic"]) and np.isfinite(row["effect"])
     assert row["p"] == pytest.approx(expected.pvalue, rel=REL)
+    # DeLong's variance needs two observations per group: the effect's CI is withheld, and says why.
+    assert np.isnan(row["effect_ci_low"]) and row["reason"] == "CI undefined: a group has fewer than 2 observations"
 
 
 def test_constant_item_gives_nan_and_a_reason_without_warnings(codebook):

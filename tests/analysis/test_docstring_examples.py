@@ -7,7 +7,8 @@ import importlib
 
 import pytest
 
-MODULES = ["_agreement", "_comparisons", "_descriptives", "_results", "_scores", "_serialize", "_themes"]
+MODULES = ["_agreement", "_comparisons", "_descriptives", "_effect_ci_text", "_results", "_scores", "_serialize",
+           "_themes"]
 
 
 @pytest.mark.parametrize("name", MODULES)
