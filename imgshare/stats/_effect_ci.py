@@ -17,8 +17,8 @@ __all__ = ["mann_whitney_probability_ci", "rank_eta_squared_ci", "CI_METHODS"]
 #: Effect-size interval methods of :func:`mann_whitney` and :func:`kruskal_wallis`.
 CI_METHODS = ("analytic", "bootstrap", "none")
 
-# Bisection steps on log(noncentrality): 2**-80 of the bracket is far below float64 resolution.
-_BISECTION_STEPS = 80
+# Upper bound on root-finding steps (regula falsi with the Illinois modification converges long before).
+_MAX_STEPS = 80
 
 
 def mann_whitney_probability_ci(table: np.ndarray, confidence: float) -> tuple[float, float, float, str]:
@@ -57,16 +57,31 @@ def _noncentrality_for(cdf_target: float, f_obs: float, dfn: float, dfd: float) 
         hi *= 2.0
         if not math.isfinite(hi) or hi > 1e300:
             return math.inf
-    lo = 0.0
-    for _ in range(_BISECTION_STEPS):
-        # Geometric midpoints once lo > 0 (the bracket may span many magnitudes), plain ones before.
-        mid = math.sqrt(lo * hi) if lo > 0 else hi / 2.0
-        if mid <= lo or mid >= hi:
+    lo = hi / 2.0 if hi > max(1.0, dfn * f_obs) else 0.0
+    # Illinois regula falsi (bracketing, superlinear): about ten CDF evaluations instead of ~60
+    # bisection steps; stops when the bracket is at float64 resolution.
+    f_lo = special.ncfdtr(dfn, dfd, lo, f_obs) - cdf_target
+    f_hi = special.ncfdtr(dfn, dfd, hi, f_obs) - cdf_target
+    side = 0
+    for _ in range(_MAX_STEPS):
+        if hi - lo <= 4.0 * math.ulp(hi):
             break
-        if special.ncfdtr(dfn, dfd, mid, f_obs) > cdf_target:
-            lo = mid
+        mid = (lo * f_hi - hi * f_lo) / (f_hi - f_lo)
+        if not lo < mid < hi:
+            mid = (lo + hi) / 2.0
+        f_mid = special.ncfdtr(dfn, dfd, mid, f_obs) - cdf_target
+        if f_mid == 0.0:
+            return mid
+        if f_mid > 0.0:
+            lo, f_lo = mid, f_mid
+            if side == -1:
+                f_hi /= 2.0
+            side = -1
         else:
-            hi = mid
+            hi, f_hi = mid, f_mid
+            if side == 1:
+                f_lo /= 2.0
+            side = 1
     return (lo + hi) / 2.0
 
 
