@@ -9,23 +9,36 @@ from typing import Any
 from .exhibits import build_exhibits
 from .io import write_text_atomic
 
-__all__ = ["write_pack", "write_exhibits"]
+__all__ = ["write_pack", "write_exhibits", "FIGURE_FORMATS"]
+
+#: Every figure is written in these formats (PNG at ``dpi``, SVG).
+FIGURE_FORMATS = ("png", "svg")
 
 
 def write_exhibits(exhibits, out_dir: Path | str, dpi: int = 300) -> list[Path]:
-    """Write exhibits to ``out_dir``; return the paths in writing order."""
+    """Write exhibits to ``out_dir``; return the paths in exhibit order.
+
+    Figures are drawn and saved in forked worker processes (see :mod:`imgshare._forked`) while
+    the tables are written here; the files are the same bytes as when written one by one.
+    """
+    from ._forked import ForkedJobs
     from .figures import save_figure
     from .tables import to_csv, to_html, to_typst
 
     out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
     paths: list[Path] = []
-    for label, ex in exhibits.items():
-        if ex.kind == "table":
-            for suffix, text in (("html", to_html(ex.obj)), ("csv", to_csv(ex.obj)), ("typ", to_typst(ex.obj))):
-                paths.append(write_text_atomic(out_dir / f"{label}.{suffix}", text))
-        else:
-            written = save_figure(ex.obj, out_dir / label, ex.width_mm, ex.height_mm, dpi=dpi)
-            paths.extend(written.values())
+    with ForkedJobs() as jobs:
+        for label, ex in exhibits.items():
+            if ex.kind != "table":
+                jobs.submit(save_figure, ex.obj, out_dir / label, ex.width_mm, ex.height_mm, dpi=dpi,
+                            formats=FIGURE_FORMATS)
+        for label, ex in exhibits.items():
+            if ex.kind == "table":
+                for suffix, text in (("html", to_html(ex.obj)), ("csv", to_csv(ex.obj)), ("typ", to_typst(ex.obj))):
+                    paths.append(write_text_atomic(out_dir / f"{label}.{suffix}", text))
+            else:
+                paths.extend(out_dir / f"{label}.{fmt}" for fmt in FIGURE_FORMATS)
     return paths
 
 

@@ -15,7 +15,7 @@ from fractions import Fraction
 from itertools import combinations
 
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 from ._numbers import BOTH, NEITHER, ROUNDED, TRUNCATED, fit, format_number, interval, rounded, to_decimal, unit
 from ._published import COUNT_KINDS, PERCENT_KINDS, Published, PublishedValue
@@ -165,7 +165,8 @@ def _p_for(r: float, n: int) -> float:
     if abs(r) >= 1:
         return 0.0
     t = abs(r) * math.sqrt((n - 2) / (1 - r * r))
-    return float(2 * stats.t.sf(t, n - 2))
+    # = 2 * scipy.stats.t.sf(t, n - 2); scipy.special imports several times faster than scipy.stats.
+    return float(2 * special.stdtr(n - 2, -t))
 
 
 def _significance(published: Published, by_id) -> list[dict]:

@@ -263,7 +263,10 @@ class TableSpec:
             return self.align[column]
         if column == self.stub:
             return "left"
-        texts = [t for t in self.cells()[column] if t]
+        # This column's cells only (formatting every cell of the table per column made
+        # alignment quadratic in the number of columns).
+        fn = self.formatters.get(column, _default_format)
+        texts = [t for t in (_clean(fn(v)) for v in self.data[column].tolist()) if t]
         if texts and all(_NUMERIC_CELL.match(t) or t in ("–", "-", "—") for t in texts):
             return "right"
         return "left"
