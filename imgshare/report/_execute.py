@@ -24,7 +24,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .._forked import ForkedJobs
+from .._progress import announce
 from ..figures import is_fixed_layout
+from ._deferred import deferring
 from ._exhibit import PLOT_ATTR
 from ._formats import formats_of, multiformat_markdown
 from ._source import Cell, Document, Origin, Text, iter_inline
@@ -69,46 +72,76 @@ def _is_mpl_figure(obj: object) -> bool:
     return isinstance(obj, Figure)
 
 
-def _save_figure(obj: object, fig_dir: Path, stem: str, width: float, height: float) -> dict:
+def _save_figure(obj: object, fig_dir: Path, stem: str, width: float, height: float,
+                 jobs: ForkedJobs | None = None) -> dict:
     """Save a plotnine plot or matplotlib figure as SVG and 300-dpi PNG at the given size in inches;
-    a plotnine plot wider than a phone also as ``<stem>.phone.svg`` (the HTML shows it on phones)."""
+    a plotnine plot wider than a phone also as ``<stem>.phone.svg`` (the HTML shows it on phones).
+
+    With ``jobs``, drawing and writing happen in a forked worker while the next cells run (the
+    files are complete when the jobs are waited for); the output entry is the same either way.
+    """
+    fig_dir.mkdir(parents=True, exist_ok=True)
+    announce("figure", stem)
+    if _pending(obj) and obj._imgshare_pending_() is None:
+        obj = obj.figure()  # drawn here already (a cell used it): save that figure
+    plot = obj if _is_ggplot(obj) else obj.plot if _pending(obj) else getattr(obj, PLOT_ATTR, None)
+    phone = _is_ggplot(plot) and width > PHONE_WIDTH_IN and not is_fixed_layout(plot)
+    phone_plot = plot if phone else None
+    if jobs is None:
+        _write_figure_files(obj, fig_dir, stem, width, height, phone_plot)
+    else:
+        jobs.submit(_write_figure_files, obj, fig_dir, stem, width, height, phone_plot)
+        if _is_mpl_figure(obj):
+            import matplotlib.pyplot as plt
+
+            plt.close(obj)  # the worker has its own copy; keep pyplot's list short here
+    return {"kind": "figure", "stem": stem, "width": width, "height": height, "phone": phone}
+
+
+def _pending(obj: object) -> bool:
+    """A figure left for the engine to draw (see :mod:`imgshare.report._deferred`)."""
+    return callable(getattr(obj, "_imgshare_pending_", None))
+
+
+def _write_figure_files(obj: object, fig_dir: Path, stem: str, width: float, height: float,
+                        phone_plot: Any = None) -> None:
     import matplotlib
     import matplotlib.pyplot as plt
 
     # A fixed hash salt makes SVG ids, hence the files, identical from run to run.
     with matplotlib.rc_context({"svg.hashsalt": "imgshare", "svg.fonttype": "path"}):
-        if _is_ggplot(obj):
+        if _pending(obj):
+            fig = obj.figure()  # drawn at the exhibit's size, then sized as shown (as a drawn figure is)
+            fig.set_size_inches(width, height)
+        elif _is_ggplot(obj):
             from plotnine import theme
 
             fig = (obj + theme(figure_size=(width, height))).draw()
         else:
             fig = obj
             fig.set_size_inches(width, height)
-        fig_dir.mkdir(parents=True, exist_ok=True)
         fig.savefig(fig_dir / f"{stem}.svg", format="svg", metadata={"Date": None})
         fig.savefig(fig_dir / f"{stem}.png", format="png", dpi=300, metadata={"Software": None})
         plt.close(fig)
-        plot = obj if _is_ggplot(obj) else getattr(obj, PLOT_ATTR, None)
-        phone = _is_ggplot(plot) and width > PHONE_WIDTH_IN and not is_fixed_layout(plot)
-        if phone:
+        if phone_plot is not None:
             from plotnine import guide_legend, guides, theme
 
             # The same plot drawn for a phone: narrower and a little taller, its text at the same
             # point size and its legend on up to three rows, so at 390 px it is legible instead of
             # a shrunken desktop chart.
             size = (PHONE_WIDTH_IN, min(height * PHONE_HEIGHT_FACTOR, PHONE_MAX_HEIGHT_IN))
-            small = (plot + theme(figure_size=size) + guides(fill=guide_legend(nrow=3, byrow=True))).draw()
+            small = (phone_plot + theme(figure_size=size) + guides(fill=guide_legend(nrow=3, byrow=True))).draw()
             small.savefig(fig_dir / f"{stem}{PHONE_SUFFIX}.svg", format="svg", metadata={"Date": None})
             plt.close(small)
-    return {"kind": "figure", "stem": stem, "width": width, "height": height, "phone": phone}
 
 
 class _Runner:
     """Turns values into outputs for one cell."""
 
-    def __init__(self, cell: Cell, fig_dir: Path):
+    def __init__(self, cell: Cell, fig_dir: Path, jobs: ForkedJobs | None = None):
         self.cell = cell
         self.fig_dir = fig_dir
+        self.jobs = jobs
         self.outputs: list[dict] = []
         self.n_figures = 0
         self.stdout = io.StringIO()
@@ -143,14 +176,14 @@ class _Runner:
         if callable(labelled):
             self.outputs.append(self._labelled(labelled()))
             return
-        if _is_ggplot(obj) or _is_mpl_figure(obj):
+        if _is_ggplot(obj) or _is_mpl_figure(obj) or _pending(obj):
             width, height = DEFAULT_FIG_SIZE
-            if _is_mpl_figure(obj) and "fig-width" not in opts and "fig-height" not in opts:
+            if not _is_ggplot(obj) and "fig-width" not in opts and "fig-height" not in opts:
                 # As under Jupyter: a drawn figure keeps the size it was drawn at.
                 width, height = (float(v) for v in obj.get_size_inches())
             width = float(opts.get("fig-width", width))
             height = float(opts.get("fig-height", height))
-            self.outputs.append(_save_figure(obj, self.fig_dir, self.figure_stem(), width, height))
+            self.outputs.append(_save_figure(obj, self.fig_dir, self.figure_stem(), width, height, self.jobs))
             return
         formats = formats_of(obj)
         if formats is not None:
@@ -170,7 +203,8 @@ class _Runner:
         if not label.startswith(("fig-", "tbl-")) or not _LABEL_RE.match(label):
             raise ValueError(f"a labelled output needs a 'fig-' or 'tbl-' label, found {label!r}")
         if info.get("kind") == "figure":
-            out = _save_figure(info["figure"], self.fig_dir, label, float(info["width"]), float(info["height"]))
+            out = _save_figure(info["figure"], self.fig_dir, label, float(info["width"]), float(info["height"]),
+                               self.jobs)
             return {**out, "label": label, "caption": str(info.get("caption", "")), "alt": str(info.get("alt", ""))}
         if info.get("kind") == "table":
             return {"kind": "table", "label": label, "caption": str(info.get("caption", "")),
@@ -201,11 +235,12 @@ def _cell_error(cell: Cell, exc: BaseException, filename: str) -> Exception:
     return ReportError(reason, cell.code_origin.file, line, "".join(traceback.format_exception(exc)))
 
 
-def _run_cell(cell: Cell, namespace: dict, fig_dir: Path, echo_default: bool) -> tuple[dict, ...]:
+def _run_cell(cell: Cell, namespace: dict, fig_dir: Path, echo_default: bool,
+              jobs: ForkedJobs | None = None) -> tuple[dict, ...]:
     import matplotlib.pyplot as plt
 
     opts = cell.options
-    runner = _Runner(cell, fig_dir)
+    runner = _Runner(cell, fig_dir, jobs)
     if opts.get("echo", echo_default):
         runner.outputs.append({"kind": "code", "text": cell.code})
     if opts.get("eval", True) is False:
@@ -266,7 +301,8 @@ def execute_document(doc: Document, fig_dir: Path, env: Mapping[str, str] | None
 
     The working directory is the document's directory while cells run (as under Quarto) and
     ``env`` is added to the process environment for the duration; both are restored after.
-    Figures are written to ``fig_dir``. A failing cell raises a ReportError at its source line.
+    Figures are written to ``fig_dir`` (by forked workers, see :mod:`imgshare._forked`, all
+    finished when this returns). A failing cell raises a ReportError at its source line.
     """
     import matplotlib
 
@@ -281,12 +317,21 @@ def execute_document(doc: Document, fig_dir: Path, env: Mapping[str, str] | None
     try:
         os.environ.update(env or {})
         os.chdir(doc.path.parent)
-        for seg in doc.segments:
-            if isinstance(seg, Text):
-                for ln, m in iter_inline(seg):
-                    inline.append(_eval_inline(m["expr"], ln.origin, namespace))
-            else:
-                cells.append(_run_cell(seg, namespace, fig_dir, echo_default))
+        try:
+            with ForkedJobs() as jobs, deferring():
+                for seg in doc.segments:
+                    if isinstance(seg, Text):
+                        for ln, m in iter_inline(seg):
+                            inline.append(_eval_inline(m["expr"], ln.origin, namespace))
+                    else:
+                        cells.append(_run_cell(seg, namespace, fig_dir, echo_default, jobs))
+                    jobs.poll()  # start queued figures on workers that have finished
+        except RuntimeError as exc:  # a figure worker failed: its last traceback line says why
+            from ._errors import ReportError
+
+            lines = [ln for ln in str(exc).splitlines() if ln.strip()]
+            raise ReportError(f"a figure could not be saved: {lines[-1] if lines else exc}",
+                              details=str(exc)) from None
     finally:
         os.chdir(cwd)
         for k, v in saved_env.items():
