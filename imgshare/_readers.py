@@ -12,6 +12,7 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ._textfile import check_line_endings, csv_rows, read_text_bytes
@@ -159,12 +160,34 @@ def _read_csv_arrow(name: str, text: str, sep: str, header_rows: int) -> RawTabl
     names = [n.strip() for n in table.column_names]
     if len(set(names)) != len(names) or any(not n for n in names):
         return None
-    frame = table.to_pandas(types_mapper=pd.ArrowDtype)
-    frame.columns = names
-    frame = frame.fillna("")
-    if len(frame) and (frame.apply(lambda c: c.str.strip() == "").all(axis=1)).any():
+    columns, blank = {}, np.ones(table.num_rows, dtype=bool)
+    for column_name, column in zip(names, table.columns):
+        columns[column_name], column_blank = _text_column(column)
+        blank &= column_blank
+    if blank.any():
         return None  # blank lines: let the slow path skip them and keep true row numbers
+    frame = pd.DataFrame(columns, index=pd.RangeIndex(table.num_rows), columns=names, copy=False)
     return RawTable(name, frame, header_rows + 1)
+
+
+def _text_column(column) -> tuple[pd.Series, np.ndarray]:
+    """One CSV column as text cells (no nulls), and which of its cells are blank.
+
+    A column with few distinct cells (Likert answers, codes, groups) becomes a pandas
+    Categorical: small integer codes plus its distinct texts, so that validation and coding
+    look at each distinct text once, however many rows there are. Other columns (ids, free
+    text) stay Arrow strings.
+    """
+    array = column.combine_chunks()
+    encoded = array.dictionary_encode()
+    texts = encoded.dictionary.to_pandas(types_mapper=pd.ArrowDtype)
+    blank_text = (texts.str.strip() == "").to_numpy(dtype=bool)
+    codes = encoded.indices.to_numpy(zero_copy_only=False)
+    if 2 * len(texts) <= len(array):
+        values = pd.Series(pd.Categorical.from_codes(codes, categories=texts.astype("str")), copy=False)
+    else:
+        values = pd.Series(pd.arrays.ArrowExtensionArray(array), copy=False)
+    return values, blank_text[codes]
 
 
 # -------------------------------------------------------------------------------------- Excel

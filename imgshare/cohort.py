@@ -200,9 +200,10 @@ def data_warnings(codebook: Codebook, responses: Mapping[str, pd.DataFrame]) -> 
     for qid, frame in responses.items():
         q = codebook.questionnaires[qid]
         for iid in q.items:
-            answered = frame[iid].dropna()
-            if len(answered) and answered.nunique() == 1:
-                label = codebook.scale_of(iid).label_of(int(answered.iloc[0]))
+            # One answer only: the smallest answer is also the largest (min/max skip missing values).
+            low, high = frame[iid].min(), frame[iid].max()
+            if not pd.isna(low) and low == high:
+                label = codebook.scale_of(iid).label_of(int(low))
                 out.append(f"{q.label}: every respondent who answered item {iid} chose '{label}'; "
                            "its correlations and alpha are undefined there")
     for cid, comp in codebook.comparisons.items():

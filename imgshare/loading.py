@@ -276,25 +276,28 @@ def parse_raw(codebook: Codebook, qid: str, raw: RawTable, path: Path) -> Loaded
         columns[q.weight] = w
 
     ids = frame[q.id_column].astype(str).str.strip()
-    blank_ids = np.flatnonzero((ids == "").to_numpy())
+    blank = (ids == "").to_numpy(dtype=bool)
+    blank_ids = np.flatnonzero(blank)
     out.rows(q.id_column, blank_ids, ["found a blank respondent id"] * min(len(blank_ids), PER_COLUMN_LIMIT),
              "expected a unique id on every row")
-    dup = ids.duplicated(keep="first") & (ids != "")
-    if dup.any():
+    # One hash pass says whether any id repeats; positions are looked for only when one does.
+    dup = ids.duplicated(keep="first") & ~blank if ids.nunique(dropna=False) < len(ids) else None
+    if dup is not None and dup.any():
         first_pos = {v: i for i, v in reversed(list(enumerate(ids.to_numpy())))}
         positions = np.flatnonzero(dup.to_numpy())
         found = [f"duplicate respondent id {ids.iloc[p]!r} (first on row {raw.row_of(first_pos[ids.iloc[p]])})"
                  for p in positions[:PER_COLUMN_LIMIT]]
         out.rows(q.id_column, positions, found, "expected each respondent once")
 
-    typed = pd.DataFrame(columns)
+    typed = pd.DataFrame(columns, copy=False)  # fresh columns: no need for the defensive copy
     _check_asked_if(q, typed, out)
     if out.problems:
         raise DataError(out.problems, omitted=out.omitted)
-    typed.index = pd.Index(ids.to_numpy(dtype=object), name=q.id_column)
+    typed.index = pd.Index(ids.array, name=q.id_column)
     codes = pd.DataFrame({c: s for c, s in nonsub.items() if s is not None}, index=frame.index)
     codes.index = typed.index
-    rows = np.array([raw.row_of(i) for i in range(len(frame))], dtype=np.int64)
+    rows = (np.asarray(raw.rows, dtype=np.int64) if raw.rows is not None
+            else np.arange(raw.first_row, raw.first_row + len(frame), dtype=np.int64))  # = raw.row_of(i) for each i
     return LoadedQuestionnaire(q, path, typed, rows, tuple(warnings), codes)
 
 
