@@ -129,18 +129,28 @@ def analyse(
     encoding: EncodingOpt = None,
     p_adjust: Annotated[Optional[str], typer.Option(help="Adjust p-values over all tests: holm or fdr_bh.")] = None,
     min_cell: Annotated[int, typer.Option(help="Withhold counts 1..K-1 and what would reveal them; 0 = off.")] = 0,
+    effect_ci: Annotated[str, typer.Option(
+        "--effect-ci", help="Effect-size confidence intervals: analytic (default), bootstrap (2000 resamples) "
+                            "or none.")] = "analytic",
+    quiet: QuietOpt = False,
 ) -> None:
     """Compute every table and test; write results.json and one CSV per table."""
-    from .analysis import analyse as run_analysis
-    from .analysis import write_results
-    from .disclosure import suppress_results
+    from ._progress import announce, console_reporter, reporting
 
     if p_adjust not in (None, "holm", "fdr_bh"):
         raise ImgshareError(f"--p-adjust: found {p_adjust!r}; expected holm or fdr_bh")
+    if effect_ci not in ("analytic", "bootstrap", "none"):
+        raise ImgshareError(f"--effect-ci: found {effect_ci!r}; expected analytic, bootstrap or none")
     check_output_folder(out)
-    _, cohort = _load(codebook, data, encoding)
-    results = suppress_results(run_analysis(cohort, p_adjust=p_adjust), min_cell)
-    written = write_results(results, out)
+    with reporting(console_reporter(quiet)):
+        _, cohort = _load(codebook, data, encoding)
+        from .analysis import analyse as run_analysis
+        from .analysis import write_results
+        from .disclosure import suppress_results
+
+        results = suppress_results(run_analysis(cohort, p_adjust=p_adjust, effect_ci=effect_ci), min_cell)
+        announce("write", f"{out}/")
+        written = write_results(results, out)
     for w in results.warnings:
         _err(f"warning: {w}")
     typer.echo(f"analysis written to {out}/ ({len(written)} files)")
@@ -153,13 +163,17 @@ def figures(
     data: DataOpt = None,
     encoding: EncodingOpt = None,
     min_cell: Annotated[int, typer.Option(help="Withhold counts 1..K-1 in tables and figure labels; 0 = off.")] = 0,
+    quiet: QuietOpt = False,
 ) -> None:
     """Write every figure (PNG 300 dpi + SVG) and table (HTML, CSV, Typst), named by label."""
-    from .pack import write_pack
+    from ._progress import console_reporter, reporting
 
     check_output_folder(out)
-    _, cohort = _load(codebook, data, encoding)
-    paths = write_pack(cohort, out, min_cell=min_cell)
+    with reporting(console_reporter(quiet)):
+        _, cohort = _load(codebook, data, encoding)
+        from .pack import write_pack
+
+        paths = write_pack(cohort, out, min_cell=min_cell)
     typer.echo(f"{len(paths)} files written to {out}/")
 
 
@@ -199,6 +213,7 @@ def report(
     quiet: QuietOpt = False,
 ) -> None:
     """Render the manuscript (Quarto if installed, else the built-in engine) to _output/."""
+    from ._progress import console_reporter, reporting
     from .report import render_report
 
     formats = [f.strip() for f in to.split(",") if f.strip()]
@@ -206,10 +221,14 @@ def report(
     if bad or not formats:
         raise ImgshareError(f"--to: found {to!r}; expected a comma-separated subset of html,pdf,docx")
     check_output_folder(out)
-    written = render_report(project_dir=project, out_dir=out, formats=formats, data_dir=data,
-                            codebook_path=codebook, quiet=quiet, min_cell=min_cell)
-    for p in written or []:
-        typer.echo(f"wrote {p}")
+    # One reporter for the engine's stages and for those inside the manuscript's cells (data
+    # loaded, analysis, figures); none at all with --quiet.
+    with reporting(console_reporter(quiet)) as say:
+        written = render_report(project_dir=project, out_dir=out, formats=formats, data_dir=data,
+                                codebook_path=codebook, quiet=quiet, progress=say, min_cell=min_cell)
+    if not quiet:
+        for p in written or []:
+            typer.echo(f"wrote {p}")
 
 
 #: Exit status and message per stopping signal: 128 + the signal number, as shells report it.

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ._progress import announce
 from .codebook import Codebook, Exclusion, Questionnaire
 from .errors import DataError, Problem
 from .loading import LoadedQuestionnaire, load_questionnaire
@@ -144,6 +145,7 @@ def build_cohort(codebook: Codebook, data_dir: Path | str | None = None, encodin
     omitted = 0
     loaded: dict[str, LoadedQuestionnaire] = {}
     for qid in codebook.questionnaires:
+        announce("load", f"{codebook.questionnaires[qid].file}")
         try:
             loaded[qid] = load_questionnaire(codebook, qid, data_dir, encoding)
         except DataError as exc:

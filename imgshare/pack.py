@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ._progress import announce
 from .exhibits import build_exhibits
 from .io import write_text_atomic
 
@@ -31,10 +32,12 @@ def write_exhibits(exhibits, out_dir: Path | str, dpi: int = 300) -> list[Path]:
     with ForkedJobs() as jobs:
         for label, ex in exhibits.items():
             if ex.kind != "table":
+                announce("figure", label)
                 jobs.submit(save_figure, ex.obj, out_dir / label, ex.width_mm, ex.height_mm, dpi=dpi,
                             formats=FIGURE_FORMATS)
         for label, ex in exhibits.items():
             if ex.kind == "table":
+                announce("table", label)
                 for suffix, text in (("html", to_html(ex.obj)), ("csv", to_csv(ex.obj)), ("typ", to_typst(ex.obj))):
                     paths.append(write_text_atomic(out_dir / f"{label}.{suffix}", text))
             else:

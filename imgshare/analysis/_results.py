@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 
+from .._progress import announce
 from ..codebook import Codebook
 from ..io import sha256_file
 from ._agreement import _item_agreement, _item_level_counts, domain_agreement
@@ -178,6 +179,7 @@ def analyse(
     """
     check_effect_ci(effect_ci)
     min_answered = min_answered_of(cohort, min_answered)
+    announce("analyse", f"{sum(len(f) for f in cohort.responses.values()):,} respondents")
     # One encoding of the cohort for every step: each column is read and counted once.
     data = CodedCohort(cohort)
     agreement = _item_agreement(data)

@@ -96,3 +96,11 @@ def test_pack_is_byte_identical_on_a_second_run(study_pack, tmp_path, study_code
     differ = [n for n in study_pack
               if hashlib.sha256(study_pack[n].read_bytes()).digest() != hashlib.sha256(again[n].read_bytes()).digest()]
     assert differ == []
+
+
+def test_pack_drawn_in_worker_processes_equals_the_pack_drawn_in_one_process(study_pack, tmp_path, monkeypatch,
+                                                                              study_codebook_path):
+    monkeypatch.setenv("IMGSHARE_JOBS", "1")  # everything in this process, one after another
+    serial = run_pack(study_codebook_path, tmp_path / "serial")
+    assert set(serial) == set(study_pack)
+    assert [n for n in serial if serial[n].read_bytes() != study_pack[n].read_bytes()] == []

@@ -1,0 +1,172 @@
+"""Latency of the study commands, as whole processes, against import floors measured in the same run.
+
+    .venv/bin/python benchmarks/bench_latency.py [--repeats 3] [--out benchmarks/results-latency.md]
+
+Every measurement is a fresh process started from a temporary copy of the study project (the
+committed synthetic data), as a user runs it. Each round runs every command once, in an order
+rotated from round to round so that drift on a shared machine spreads over all of them; the
+table shows medians over ``--repeats`` rounds and each command's ratio to its floor's median.
+
+Floors:
+
+- ``pandas+scipy``: ``python -c "import pandas, scipy.stats"`` (what any analysis script pays);
+- ``plotting``: ``python -c "import pandas, scipy.stats, plotnine, great_tables, matplotlib.pyplot"``.
+
+Commands: ``imgshare validate``, ``imgshare analyse``, ``imgshare figures``; ``imgshare report``
+cold (html,pdf,docx, no cache); the same after a one-line prose edit (warm); the generic
+manuscript of another survey (``tests/fixtures/second_survey``) rendered twice in a row (the
+second render is timed). Results go to ``benchmarks/results-latency.md`` (or ``--out``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+PROJECT_FILES = ("_quarto.yml", "report.qmd", "references.bib", "bmj.csl")
+PROJECT_DIRS = ("sections", "_extensions", "data")
+SECOND_SURVEY = REPO / "tests" / "fixtures" / "second_survey"
+
+#: (name, floor it is compared with, target ratio, what the target means)
+TARGETS = {
+    "validate": ("pandas+scipy", 1.0),
+    "analyse": ("pandas+scipy", 1.3),
+    "figures": ("plotting", 2.5),
+    "report cold": ("plotting", 3.0),
+    "report warm (prose edit)": ("pandas+scipy", 1.0),
+    "generic report, second render": ("plotting", 3.0),
+}
+
+
+def exe(name: str) -> str:
+    path = Path(sys.executable).with_name(name)
+    return str(path) if path.exists() else name
+
+
+def run(cmd: list[str], cwd: Path) -> float:
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {proc.stderr.strip()[-2000:]}")
+    return elapsed
+
+
+def copy_project(dest: Path) -> Path:
+    dest.mkdir(parents=True)
+    for name in PROJECT_FILES:
+        shutil.copy(REPO / name, dest / name)
+    for name in PROJECT_DIRS:
+        shutil.copytree(REPO / name, dest / name)
+    return dest
+
+
+def prose_edit(project: Path, n: int) -> None:
+    path = project / "sections" / "_discussion.qmd"
+    path.write_text(path.read_text(encoding="utf-8") + f"\nA sentence added by the benchmark, edit {n}.\n",
+                    encoding="utf-8")
+
+
+class Steps:
+    """The measured steps of one round, each a callable returning seconds."""
+
+    def __init__(self, tmp: Path):
+        self.project = copy_project(tmp / "project")
+        self.survey = tmp / "survey"
+        shutil.copytree(SECOND_SURVEY, self.survey)
+        self.edits = 0
+        py, img = sys.executable, exe("imgshare")
+        p = self.project
+        self.steps = {
+            "floor pandas+scipy": lambda: run([py, "-c", "import pandas, scipy.stats"], p),
+            "floor plotting": lambda: run(
+                [py, "-c", "import pandas, scipy.stats, plotnine, great_tables, matplotlib.pyplot"], p),
+            "validate": lambda: run([img, "validate"], p),
+            "analyse": lambda: run([img, "analyse", "--out", str(p / "_bench" / "analysis")], p),
+            "figures": lambda: run([img, "figures", "--out", str(p / "_bench" / "figures")], p),
+            "report cold": self.report_cold,
+            "report warm (prose edit)": self.report_warm,
+            "generic report, second render": self.generic_second,
+        }
+
+    def _report(self) -> float:
+        return run([exe("imgshare"), "report", "--quiet"], self.project)
+
+    def report_cold(self) -> float:
+        for cache in (".imgshare-cache", "_freeze"):
+            shutil.rmtree(self.project / cache, ignore_errors=True)
+        return self._report()
+
+    def report_warm(self) -> float:
+        self._report()  # make sure the cache holds this state (untimed)
+        self.edits += 1
+        prose_edit(self.project, self.edits)
+        return self._report()
+
+    def generic_second(self) -> float:
+        cmd = [exe("imgshare"), "report", "--quiet", "--codebook", "codebook.yml", "--to", "html,pdf,docx"]
+        run(cmd, self.survey)  # first render (untimed) fills whatever cache there is
+        return run(cmd, self.survey)
+
+
+def measure(repeats: int) -> dict[str, list[float]]:
+    times: dict[str, list[float]] = {}
+    with tempfile.TemporaryDirectory(prefix="bench-latency-") as tmp:
+        steps = Steps(Path(tmp)).steps
+        names = list(steps)
+        for r in range(repeats):
+            order = names[r % len(names):] + names[:r % len(names)]
+            for name in order:
+                times.setdefault(name, []).append(steps[name]())
+                print(f"round {r + 1}: {name}: {times[name][-1]:.2f} s", file=sys.stderr)
+    return times
+
+
+def table(times: dict[str, list[float]]) -> str:
+    floors = {k.removeprefix("floor "): statistics.median(v) for k, v in times.items() if k.startswith("floor ")}
+    lines = ["| what | median s (runs) | floor | floor median s | ratio | target | met |",
+             "|---|---:|---|---:|---:|---:|---|"]
+    for name, (floor, target) in TARGETS.items():
+        runs = times[name]
+        med = statistics.median(runs)
+        ratio = med / floors[floor]
+        lines.append(f"| {name} | {med:.2f} ({', '.join(f'{t:.2f}' for t in runs)}) | {floor} | {floors[floor]:.2f} "
+                     f"| {ratio:.2f}x | <= {target:g}x | {'yes' if ratio <= target else 'NO'} |")
+    for floor, med in floors.items():
+        runs = times[f"floor {floor}"]
+        lines.append(f"| floor: {floor} | {med:.2f} ({', '.join(f'{t:.2f}' for t in runs)}) | | | | | |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results-latency.md")
+    args = parser.parse_args()
+    times = measure(args.repeats)
+    text = "\n".join([
+        "# Latency of the study commands against import floors",
+        "",
+        f"`benchmarks/bench_latency.py --repeats {args.repeats}`: medians of {args.repeats} rounds, each command a "
+        "fresh process on a temporary copy of the study project, floors measured in the same rounds. "
+        f"Python {platform.python_version()}, {platform.machine()}, {len(os.sched_getaffinity(0))} cores shared "
+        "with other jobs.",
+        "",
+        table(times),
+        "",
+    ])
+    args.out.write_text(text, encoding="utf-8")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
