@@ -6,10 +6,14 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: report test analyse figures check install clean quarto-env sync-extensions reference-docx
 
+# pip prints a line per package it collects and installs (a few minutes on a fresh clone), so
+# the set-up is never silent; `make -s` keeps only pip's own lines.
 $(STAMP): pyproject.toml constraints.txt
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
+	@test -x $(BIN)/python || { echo "make: creating the virtual environment $(VENV)/"; $(PYTHON) -m venv $(VENV); }
+	@echo "make: installing imgshare and the pinned versions of constraints.txt into $(VENV)/ (a few minutes the first time)"
+	$(BIN)/python -m pip install --disable-pip-version-check --progress-bar on -c constraints.txt -e '.[test]'
 	@touch $(STAMP)
+	@echo "make: $(VENV)/ is ready"
 
 install: $(STAMP)
 
