@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import tempfile
@@ -146,7 +147,7 @@ def _compose_markdown(doc: Document, body: str) -> str:
 
 
 def _render_builtin(doc: Document, ctx: ReportContext, formats: tuple[str, ...], build: Path,
-                    use_cache: bool, say: Progress) -> tuple[dict[str, Path], bool, str]:
+                    use_cache: bool, say: Progress, cache_dir: Path | None = None) -> tuple[dict[str, Path], bool, str]:
     bib, csl, bib_keys = _bibliography(doc)
     check_references(doc, _labels(doc), bib_keys)
     fig_dir = build / "figures"
@@ -154,7 +155,7 @@ def _render_builtin(doc: Document, ctx: ReportContext, formats: tuple[str, ...],
     # Documents may print the build date, which only SOURCE_DATE_EPOCH sets: part of the key.
     keyed_env = {**env, "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "")}
     key = cache_key(doc, _input_files(ctx), keyed_env)
-    cache_dir = doc.project_dir / CACHE_DIR
+    cache_dir = cache_dir or doc.project_dir / CACHE_DIR
     execution = load_cached(cache_dir, key, fig_dir) if use_cache else None
     executed = execution is None
     if execution is None:
@@ -249,6 +250,8 @@ def render_report(
         else ``report.qmd``. The first is the manuscript (``RenderResult.outputs``).
     use_cache : bool
         Reuse cell outputs from ``.imgshare-cache/`` when code, codebook and data are unchanged.
+        The generic manuscript keeps its copy and cell cache under ``.imgshare-cache/generic/``
+        in the output folder.
 
     Returns
     -------
@@ -275,13 +278,21 @@ def render_report(
         if not codebook.is_file():
             raise ReportError(f"codebook not found: {codebook}")
         say("project", f"{choice.reason}: rendering imgshare's generic manuscript")
-        with tempfile.TemporaryDirectory(prefix="imgshare-generic-") as tmp:
-            project = instantiate_generic(Path(tmp) / "generic", codebook, _study_title(codebook))
-            # No cache: the copy is new each time, and its cells are the package's, not the user's.
-            result = _render(project, document, codebook, data_dir, min_cell,
-                             Path(out_dir).resolve() if out_dir else cwd / "_output", fmts, engine,
-                             False, say)
-            return replace(result, generic=True)
+        # A fresh copy of the generic project every time, always at the same place for this
+        # codebook, with its cell cache beside it: a second render of the same codebook and data
+        # reuses the cell outputs, as the study manuscript does (the key holds the cells, the
+        # codebook, the data and imgshare's sources, so nothing stale is reused).
+        out = Path(out_dir).resolve() if out_dir else cwd / "_output"
+        holder = out / CACHE_DIR / "generic" / hashlib.sha256(str(codebook).encode()).hexdigest()[:16]
+        shutil.rmtree(holder / "project", ignore_errors=True)
+        holder.mkdir(parents=True, exist_ok=True)
+        project = instantiate_generic(holder / "project", codebook, _study_title(codebook))
+        try:
+            result = _render(project, document, codebook, data_dir, min_cell, out, fmts, engine, use_cache, say,
+                             cache_dir=holder / "cells")
+        finally:
+            shutil.rmtree(holder / "project", ignore_errors=True)
+        return replace(result, generic=True)
     project = choice.project_dir
     codebook = Path(codebook_path).resolve() if codebook_path else project_codebook(project)
     return _render(project, document, codebook, data_dir, min_cell,
@@ -308,7 +319,7 @@ def _documents(project: Path, document: str | Sequence[str] | None) -> list[str]
 
 def _render(project: Path, document: str | Sequence[str] | None, codebook: Path, data_dir: Path | str | None,
             min_cell: int, out: Path, fmts: tuple[str, ...], engine: str, use_cache: bool,
-            say: Progress) -> RenderResult:
+            say: Progress, cache_dir: Path | None = None) -> RenderResult:
     names = _documents(project, document)
     for name in names:
         if not (project / name).is_file():
@@ -340,7 +351,7 @@ def _render(project: Path, document: str | Sequence[str] | None, codebook: Path,
             else:
                 say("include", name)
                 doc = read_document(doc_path, project)
-                rendered.append(_render_builtin(doc, ctx, fmts, doc_build, use_cache, say))
+                rendered.append(_render_builtin(doc, ctx, fmts, doc_build, use_cache, say, cache_dir))
         for produced, _, _ in rendered:
             for fmt, path in produced.items():
                 if not path.is_file():

@@ -208,3 +208,27 @@ def test_generic_exhibits_are_numbered_in_order_of_first_citation(html):
     from report.reportdocs import assert_numbered_by_first_citation
 
     assert_numbered_by_first_citation(html)
+
+
+def test_a_second_generic_render_reuses_the_cell_outputs_until_the_data_change(tmp_path):
+    import shutil
+
+    from imgshare.report import render_report
+
+    survey = tmp_path / "survey"
+    shutil.copytree(SECOND_SURVEY.parent, survey)
+    codebook, out = survey / SECOND_SURVEY.name, tmp_path / "out"
+
+    def render():
+        return render_report(None, out_dir=out, formats=("html",), codebook_path=codebook, quiet=True,
+                             engine="builtin")
+
+    first, second = render(), render()
+    assert first.generic and first.executed and not second.executed
+    assert second.cache_key == first.cache_key
+    html = second.outputs["html"].read_text(encoding="utf-8")
+    assert 'id="fig-participant-flow"' in html and "<img" in html  # cached figures are embedded again
+    data = survey / "staff.csv"
+    data.write_text(data.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # same rows, other bytes
+    third = render()
+    assert third.executed and third.cache_key != first.cache_key
