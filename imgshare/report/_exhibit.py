@@ -60,17 +60,13 @@ def draw_figure(plot: Any, width_mm: float, height_mm: float, max_width_mm: floa
     The figure is closed in pyplot before it is returned: Jupyter (under Quarto) would otherwise
     show it a second time at the end of the cell. A closed figure still saves and displays.
     """
-    import matplotlib.pyplot as plt
-    from plotnine import theme
+    from ._deferred import PendingFigure, draw_plot, drawing_deferred
 
     width = min(float(width_mm), float(max_width_mm)) / _MM_PER_INCH
     height = float(height_mm) / _MM_PER_INCH
-    fig = (plot + theme(figure_size=(width, height))).draw()
-    fig.set_size_inches(width, height)
-    # The engine draws the plot again at phone width for the HTML (see _execute); Quarto ignores it.
-    setattr(fig, PLOT_ATTR, plot)
-    plt.close(fig)
-    return fig
+    if drawing_deferred():  # the built-in engine draws it in a worker (see _deferred)
+        return PendingFigure(plot, width, height)
+    return draw_plot(plot, width, height)
 
 
 def show(exhibit: Any):
