@@ -12,8 +12,10 @@ Where ``os.fork`` does not exist, or with one worker, jobs simply run in the cal
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import traceback
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -56,6 +58,7 @@ class ForkedJobs:
     def __init__(self, workers: int | None = None):
         self.workers = default_workers() if workers is None else max(1, int(workers))
         self._running: dict[int, int] = {}  # pid -> read end of its error pipe
+        self._queue: deque[tuple[Callable[..., Any], tuple, dict]] = deque()
         self._errors: list[str] = []
 
     @property
@@ -63,12 +66,25 @@ class ForkedJobs:
         return self.workers > 1 and hasattr(os, "fork")
 
     def submit(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
-        """Run ``fn(*args, **kwargs)`` in a child (or here, when not forking)."""
+        """Run ``fn(*args, **kwargs)`` in a child (or here, when not forking).
+
+        Never waits: when every worker is busy the job is queued and starts at the next
+        :meth:`poll` or :meth:`wait` that finds a worker free.
+        """
         if not self.forking:
             fn(*args, **kwargs)
             return
-        while len(self._running) >= self.workers:
-            self._reap(block=True)
+        self._queue.append((fn, args, kwargs))
+        self.poll()
+
+    def poll(self) -> None:
+        """Collect finished workers and start queued jobs on the free ones (never waits)."""
+        while self._reap(block=False):
+            pass
+        while self._queue and len(self._running) < self.workers:
+            self._start(*self._queue.popleft())
+
+    def _start(self, fn: Callable[..., Any], args: tuple, kwargs: dict) -> None:
         read_end, write_end = os.pipe()
         pid = os.fork()
         if pid == 0:  # the child: do the job, report a failure through the pipe, never return
@@ -109,9 +125,11 @@ class ForkedJobs:
         return True
 
     def wait(self) -> None:
-        """Wait for every child; raise RuntimeError with the first failure's traceback text."""
-        while self._running:
-            self._reap(block=True)
+        """Run every queued job and wait for all; raise RuntimeError with the first failure's traceback."""
+        while self._running or self._queue:
+            self.poll()
+            if self._running:
+                self._reap(block=True)
         if self._errors:
             first, self._errors = self._errors[0], []
             raise RuntimeError(f"a worker process failed:\n{first}")
@@ -123,7 +141,14 @@ class ForkedJobs:
 
     def __exit__(self, exc_type, exc, tb) -> None:
         if exc_type is not None:
-            # Leaving on an error: still collect the children (they write only their own files).
+            # Leaving on an error: queued jobs are dropped, running ones stopped (SIGTERM unwinds
+            # them like Ctrl-C, so their temporary files go) and collected.
+            self._queue.clear()
+            for pid in self._running:
+                try:
+                    os.kill(pid, signal.SIGTERM)
+                except ProcessLookupError:
+                    pass
             while self._running:
                 self._reap(block=True)
             self._errors = []

@@ -40,6 +40,7 @@ def write_exhibits(exhibits, out_dir: Path | str, dpi: int = 300) -> list[Path]:
                 announce("table", label)
                 for suffix, text in (("html", to_html(ex.obj)), ("csv", to_csv(ex.obj)), ("typ", to_typst(ex.obj))):
                     paths.append(write_text_atomic(out_dir / f"{label}.{suffix}", text))
+                jobs.poll()  # start queued figures on workers that have finished
             else:
                 paths.extend(out_dir / f"{label}.{fmt}" for fmt in FIGURE_FORMATS)
     return paths
