@@ -6,7 +6,7 @@ Data as in bench_stats.py: N respondents x 20 five-point items, 5 themes of 4 it
 and a 5-group comparison, ~3% missing answers. "imgshare" times ``analyse(cohort)`` on an
 in-memory cohort: descriptives, item level counts and agreement, domain agreement, theme scores,
 within-theme Spearman matrices, Cronbach's alpha, every comparison (Mann-Whitney / Kruskal-Wallis
-with bootstrap CIs, Dunn after significant Kruskal-Wallis) on every item and theme, and the
+with analytic effect-size CIs, Dunn after significant Kruskal-Wallis) on every item and theme, and the
 per-item tests. "scipy" times the bare calls on prepared NaN-free arrays: spearmanr per theme,
 mannwhitneyu and kruskal per item. Each run is a fresh child process (peak RSS is its own).
 """
@@ -33,13 +33,21 @@ from bench_stats import ITEMS, THEMES, generate, prepare_scipy, rss_mb, run_scip
 # The same benchmark before the analysis layer was rebuilt on encoded columns and count tables
 # (issue "Statistics engine ... fast at a million respondents"), kept for comparison.
 BEFORE = """
-Before (commit 945dee6, from the issue):
+Before (commit 945dee6, from the issue "Statistics engine ... fast at a million respondents"):
 
 | N | analyse() s | bare scipy s | ratio | peak RSS MB |
 |---:|---:|---:|---:|---:|
 | 10,000 | 1.07 | 0.07 | 15.9x | 184 |
 | 100,000 | 2.24 | 0.35 | 6.4x | 267 |
 | 1,000,000 | 10.18 | 3.11 | 3.28x | 974 |
+
+Before the analytic CIs (commit 310722b, 2000-resample bootstrap CIs, same script):
+
+| N | analyse() s | bare scipy s | ratio | s per 1e6 rows | peak RSS MB (+analysis) |
+|---:|---:|---:|---:|---:|---:|
+| 10,000 | 0.69 | 0.06 | 11.73x | 68.66 | 183 (+10) |
+| 100,000 | 0.69 | 0.42 | 1.65x | 6.87 | 222 (+3) |
+| 1,000,000 | 0.92 | 3.83 | 0.24x | 0.92 | 666 (+122) |
 """
 
 
@@ -155,7 +163,7 @@ def main() -> None:
             f"{platform.machine()}, {len(__import__('os').sched_getaffinity(0))} cores shared with other jobs "
             "(timings are noisy; the ratio compares runs made minutes apart).\n\n"
             "`analyse(cohort)`: N respondents x 20 five-point items (5 themes of 4), a 2-group and a 5-group "
-            "comparison, every table and test of results.json (bootstrap CIs with 2000 resamples). Bare scipy: "
+            "comparison, every table and test of results.json (analytic effect-size CIs, the default). Bare scipy: "
             "spearmanr per theme, mannwhitneyu and kruskal per item on prepared NaN-free arrays. Peak RSS is the "
             "child process's maximum, which includes building the synthetic data; in brackets, the analysis' own "
             "peak above the memory held before it started (peak mark reset through /proc/self/clear_refs).\n\n")
