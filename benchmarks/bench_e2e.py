@@ -15,7 +15,9 @@ B. the bare script (``BARE`` below): ``pandas.read_csv(engine="pyarrow")``, then
    item. It validates nothing and writes nothing, so it does much less than A.
 
 Both include Python start-up and imports. Times are medians; peak RSS is each process's own
-(``os.wait4``). Results go to ``benchmarks/results-e2e.md`` (or ``--out``).
+(``os.wait4``). Results go to ``benchmarks/results-e2e.md`` (or ``--out``). ``--baseline DIR``
+adds a third process per round, the ``imgshare`` of another environment's ``bin/`` folder (an
+earlier commit), for a before/after column measured under the same conditions.
 """
 
 from __future__ import annotations
@@ -123,7 +125,7 @@ def imgshare_exe() -> str:
     return str(exe) if exe.exists() else "imgshare"
 
 
-def measure(n: int, repeats: int, tmp: Path) -> dict:
+def measure(n: int, repeats: int, tmp: Path, baseline: Path | None = None) -> dict:
     folder = tmp / f"n{n}"
     folder.mkdir()
     write_data(folder / "bench.csv", n)
@@ -131,29 +133,39 @@ def measure(n: int, repeats: int, tmp: Path) -> dict:
     (folder / "bare.py").write_text(BARE, encoding="utf-8")
     a_cmd = [imgshare_exe(), "analyse", "-c", "codebook.yml", "--out", "out"]
     b_cmd = [sys.executable, "bare.py", "bench.csv"]
-    rows = {"A": [], "B": []}
+    commands = {"A": a_cmd, "B": b_cmd}
+    if baseline is not None:
+        commands["A0"] = [str(baseline / "imgshare"), "analyse", "-c", "codebook.yml", "--out", "out0"]
+    rows = {side: [] for side in commands}
+    sides = list(commands)
     for i in range(repeats):
-        order = ("A", "B") if i % 2 == 0 else ("B", "A")  # alternate, so drift hits both sides
+        order = sides[i % len(sides):] + sides[:i % len(sides)]  # rotate, so drift hits every side
         for side in order:
-            rows[side].append(run(a_cmd if side == "A" else b_cmd, folder))
+            rows[side].append(run(commands[side], folder))
             t, mb = rows[side][-1]
             print(f"N={n:,} {side}: {t:.2f} s, {mb:.0f} MB", file=sys.stderr)
     size_mb = (folder / "bench.csv").stat().st_size / 1e6
     return {"n": n, "csv_mb": size_mb,
             "a": statistics.median(t for t, _ in rows["A"]), "b": statistics.median(t for t, _ in rows["B"]),
             "a_all": [t for t, _ in rows["A"]], "b_all": [t for t, _ in rows["B"]],
-            "a_mb": max(m for _, m in rows["A"]), "b_mb": max(m for _, m in rows["B"])}
+            "a_mb": max(m for _, m in rows["A"]), "b_mb": max(m for _, m in rows["B"]),
+            "a0": statistics.median(t for t, _ in rows["A0"]) if "A0" in rows else None,
+            "a0_mb": max(m for _, m in rows["A0"]) if "A0" in rows else None}
 
 
 def table(results: list[dict]) -> str:
+    before = any(r["a0"] is not None for r in results)
     lines = ["| N | CSV MB | `imgshare analyse` s (runs) | bare pandas+scipy s (runs) | ratio | imgshare s per 1e6 rows "
-             "| imgshare peak RSS MB | bare peak RSS MB |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "| imgshare peak RSS MB | bare peak RSS MB |" + (" before: s (ratio), peak MB |" if before else ""),
+             "|---:|---:|---:|---:|---:|---:|---:|---:|" + ("---:|" if before else "")]
     for r in results:
         runs_a = ", ".join(f"{t:.2f}" for t in r["a_all"])
         runs_b = ", ".join(f"{t:.2f}" for t in r["b_all"])
-        lines.append(f"| {r['n']:,} | {r['csv_mb']:.0f} | {r['a']:.2f} ({runs_a}) | {r['b']:.2f} ({runs_b}) "
-                     f"| {r['a'] / r['b']:.2f}x | {r['a'] / r['n'] * 1e6:.2f} | {r['a_mb']:.0f} | {r['b_mb']:.0f} |")
+        line = (f"| {r['n']:,} | {r['csv_mb']:.0f} | {r['a']:.2f} ({runs_a}) | {r['b']:.2f} ({runs_b}) "
+                f"| {r['a'] / r['b']:.2f}x | {r['a'] / r['n'] * 1e6:.2f} | {r['a_mb']:.0f} | {r['b_mb']:.0f} |")
+        if before:
+            line += f" {r['a0']:.2f} ({r['a0'] / r['b']:.2f}x), {r['a0_mb']:.0f} |"
+        lines.append(line)
     return "\n".join(lines)
 
 
@@ -162,9 +174,11 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--out", type=Path, default=HERE / "results-e2e.md")
+    parser.add_argument("--baseline", type=Path, help="bin/ folder of another environment to compare with")
+    parser.add_argument("--baseline-label", default="", help="what the baseline is (printed in the results)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-e2e-") as tmp:
-        results = [measure(n, args.repeats, Path(tmp)) for n in args.sizes]
+        results = [measure(n, args.repeats, Path(tmp), args.baseline) for n in args.sizes]
     import pandas as pd
     import scipy
 
@@ -178,7 +192,8 @@ def main() -> None:
         "",
         "imgshare: `imgshare analyse -c codebook.yml --out out` (read + validate the CSV, every table and test of "
         "results.json, files written). Bare: `pandas.read_csv(engine=\"pyarrow\")`, `spearmanr` per theme, "
-        "`mannwhitneyu` + `kruskal` per item (no validation, no effect sizes, nothing written).",
+        "`mannwhitneyu` + `kruskal` per item (no validation, no effect sizes, nothing written)."
+        + (f" Before: {args.baseline_label or args.baseline}, in the same rounds." if args.baseline else ""),
         "",
         table(results),
         "",

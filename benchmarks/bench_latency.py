@@ -16,6 +16,10 @@ Commands: ``imgshare validate``, ``imgshare analyse``, ``imgshare figures``; ``i
 cold (html,pdf,docx, no cache); the same after a one-line prose edit (warm); the generic
 manuscript of another survey (``tests/fixtures/second_survey``) rendered twice in a row (the
 second render is timed). Results go to ``benchmarks/results-latency.md`` (or ``--out``).
+
+``--baseline DIR`` also runs every command with the ``imgshare`` of another environment (its
+``bin/`` folder, e.g. one holding an earlier commit), interleaved in the same rounds, and adds
+its medians as a "before" column.
 """
 
 from __future__ import annotations
@@ -79,27 +83,30 @@ def prose_edit(project: Path, n: int) -> None:
 class Steps:
     """The measured steps of one round, each a callable returning seconds."""
 
-    def __init__(self, tmp: Path):
+    def __init__(self, tmp: Path, img: str, floors: bool = True):
+        self.img = img
         self.project = copy_project(tmp / "project")
         self.survey = tmp / "survey"
         shutil.copytree(SECOND_SURVEY, self.survey)
         self.edits = 0
-        py, img = sys.executable, exe("imgshare")
+        py = sys.executable
         p = self.project
         self.steps = {
             "floor pandas+scipy": lambda: run([py, "-c", "import pandas, scipy.stats"], p),
             "floor plotting": lambda: run(
                 [py, "-c", "import pandas, scipy.stats, plotnine, great_tables, matplotlib.pyplot"], p),
+        } if floors else {}
+        self.steps.update({
             "validate": lambda: run([img, "validate"], p),
             "analyse": lambda: run([img, "analyse", "--out", str(p / "_bench" / "analysis")], p),
             "figures": lambda: run([img, "figures", "--out", str(p / "_bench" / "figures")], p),
             "report cold": self.report_cold,
             "report warm (prose edit)": self.report_warm,
             "generic report, second render": self.generic_second,
-        }
+        })
 
     def _report(self) -> float:
-        return run([exe("imgshare"), "report", "--quiet"], self.project)
+        return run([self.img, "report", "--quiet"], self.project)
 
     def report_cold(self) -> float:
         for cache in (".imgshare-cache", "_freeze"):
@@ -113,15 +120,18 @@ class Steps:
         return self._report()
 
     def generic_second(self) -> float:
-        cmd = [exe("imgshare"), "report", "--quiet", "--codebook", "codebook.yml", "--to", "html,pdf,docx"]
+        cmd = [self.img, "report", "--quiet", "--codebook", "codebook.yml", "--to", "html,pdf,docx"]
         run(cmd, self.survey)  # first render (untimed) fills whatever cache there is
         return run(cmd, self.survey)
 
 
-def measure(repeats: int) -> dict[str, list[float]]:
+def measure(repeats: int, baseline: Path | None) -> dict[str, list[float]]:
     times: dict[str, list[float]] = {}
     with tempfile.TemporaryDirectory(prefix="bench-latency-") as tmp:
-        steps = Steps(Path(tmp)).steps
+        steps = Steps(Path(tmp) / "now", exe("imgshare")).steps
+        if baseline is not None:
+            before = Steps(Path(tmp) / "before", str(baseline / "imgshare"), floors=False).steps
+            steps.update({f"before: {name}": fn for name, fn in before.items()})
         names = list(steps)
         for r in range(repeats):
             order = names[r % len(names):] + names[:r % len(names)]
@@ -133,17 +143,27 @@ def measure(repeats: int) -> dict[str, list[float]]:
 
 def table(times: dict[str, list[float]]) -> str:
     floors = {k.removeprefix("floor "): statistics.median(v) for k, v in times.items() if k.startswith("floor ")}
-    lines = ["| what | median s (runs) | floor | floor median s | ratio | target | met |",
-             "|---|---:|---|---:|---:|---:|---|"]
+    baseline = any(k.startswith("before: ") for k in times)
+    head = "| what | median s (runs) | floor | floor median s | ratio | target | met |"
+    rule = "|---|---:|---|---:|---:|---:|---|"
+    if baseline:
+        head += " before: median s (ratio) |"
+        rule += "---:|"
+    lines = [head, rule]
     for name, (floor, target) in TARGETS.items():
         runs = times[name]
         med = statistics.median(runs)
         ratio = med / floors[floor]
-        lines.append(f"| {name} | {med:.2f} ({', '.join(f'{t:.2f}' for t in runs)}) | {floor} | {floors[floor]:.2f} "
-                     f"| {ratio:.2f}x | <= {target:g}x | {'yes' if ratio <= target else 'NO'} |")
+        line = (f"| {name} | {med:.2f} ({', '.join(f'{t:.2f}' for t in runs)}) | {floor} | {floors[floor]:.2f} "
+                f"| {ratio:.2f}x | <= {target:g}x | {'yes' if ratio <= target else 'NO'} |")
+        if baseline:
+            old = statistics.median(times[f"before: {name}"])
+            line += f" {old:.2f} ({old / floors[floor]:.2f}x) |"
+        lines.append(line)
     for floor, med in floors.items():
         runs = times[f"floor {floor}"]
-        lines.append(f"| floor: {floor} | {med:.2f} ({', '.join(f'{t:.2f}' for t in runs)}) | | | | | |")
+        lines.append(f"| floor: {floor} | {med:.2f} ({', '.join(f'{t:.2f}' for t in runs)}) | | | | | |"
+                     + (" |" if baseline else ""))
     return "\n".join(lines)
 
 
@@ -151,15 +171,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results-latency.md")
+    parser.add_argument("--baseline", type=Path, help="bin/ folder of another environment to compare with")
+    parser.add_argument("--baseline-label", default="", help="what the baseline is (printed in the results)")
     args = parser.parse_args()
-    times = measure(args.repeats)
+    times = measure(args.repeats, args.baseline)
     text = "\n".join([
         "# Latency of the study commands against import floors",
         "",
         f"`benchmarks/bench_latency.py --repeats {args.repeats}`: medians of {args.repeats} rounds, each command a "
         "fresh process on a temporary copy of the study project, floors measured in the same rounds. "
         f"Python {platform.python_version()}, {platform.machine()}, {len(os.sched_getaffinity(0))} cores shared "
-        "with other jobs.",
+        "with other jobs."
+        + (f" Before: {args.baseline_label or args.baseline}, run in the same rounds." if args.baseline else ""),
         "",
         table(times),
         "",
