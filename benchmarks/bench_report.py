@@ -34,6 +34,8 @@ def copy_project(dest: Path) -> Path:
     dest.mkdir(parents=True)
     for name in PROJECT_FILES:
         shutil.copy(REPO / name, dest / name)
+    for document in REPO.glob("*.qmd"):  # the manuscript and any other document the project renders
+        shutil.copy(document, dest / document.name)
     for name in PROJECT_DIRS:
         shutil.copytree(REPO / name, dest / name)
     return dest

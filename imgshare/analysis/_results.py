@@ -83,12 +83,17 @@ def software_versions() -> dict[str, str]:
     """Versions of the software that computed the results."""
     from .. import __version__
 
+    import numpy
+    import scipy
+
+    # The modules' own version strings: the same as their installed metadata, without scanning
+    # every installed distribution's metadata on each call.
     return {
         "python": platform.python_version(),
         "imgshare": __version__,
         "pandas": pd.__version__,
-        "numpy": _version("numpy"),
-        "scipy": _version("scipy"),
+        "numpy": getattr(numpy, "__version__", None) or _version("numpy"),
+        "scipy": getattr(scipy, "__version__", None) or _version("scipy"),
     }
 
 
@@ -124,11 +129,14 @@ def provenance(cohort: Any) -> dict[str, Any]:
 
 def _analysis_warnings(comparisons: pd.DataFrame, groups: pd.DataFrame) -> list[str]:
     out = []
-    for row in groups[~groups["included"]].itertuples(index=False):
-        out.append(f"comparison '{row.comparison}', {row.outcome_kind} '{row.outcome}': group "
-                   f"'{row.group_label}' left out ({row.reason})")
-    for row in comparisons[comparisons["reason"].astype(str) != ""].itertuples(index=False):
-        out.append(f"comparison '{row.comparison}', {row.outcome_kind} '{row.outcome}': {row.reason}")
+    left_out = groups[~groups["included"].to_numpy(dtype=bool)]
+    for comp, kind, outcome, label, reason in zip(*(left_out[c].tolist() for c in (
+            "comparison", "outcome_kind", "outcome", "group_label", "reason"))):
+        out.append(f"comparison '{comp}', {kind} '{outcome}': group '{label}' left out ({reason})")
+    for comp, kind, outcome, reason in zip(*(comparisons[c].tolist() for c in (
+            "comparison", "outcome_kind", "outcome", "reason"))):
+        if str(reason) != "":
+            out.append(f"comparison '{comp}', {kind} '{outcome}': {reason}")
     return out
 
 

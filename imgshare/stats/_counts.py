@@ -194,6 +194,15 @@ class LevelCounts:
         object.__setattr__(self, "counts", counts)
 
     @classmethod
+    def trusted(cls, levels: np.ndarray, counts: np.ndarray) -> "LevelCounts":
+        """Wrap arrays already known to be valid (float64 increasing levels, non-negative int64
+        counts of the same length) without checking them again: for callers that built them."""
+        obj = object.__new__(cls)
+        object.__setattr__(obj, "levels", levels)
+        object.__setattr__(obj, "counts", counts)
+        return obj
+
+    @classmethod
     def from_values(cls, values) -> "LevelCounts":
         """Count the non-missing values of one sample."""
         levels, _, counts = encode(as_values(values, "values"))
