@@ -139,29 +139,42 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     ap.add_argument("--repeats", type=int, default=2)
+    ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--child", nargs=2)
     args = ap.parse_args()
     if args.child:
         print(json.dumps(child(int(args.child[0]), args.child[1], args.repeats)))
         return
-    rows = []
+    # Each side runs in --rounds child processes, alternating with the other side so that drift on a
+    # shared machine hits both; a child's time is its best of --repeats, the table shows the median
+    # over its rounds (and the largest peak RSS).
+    by = {}
     for n in args.sizes:
-        for side in ("imgshare", "scipy"):
-            out = subprocess.run([sys.executable, __file__, "--child", str(n), side, "--repeats", str(args.repeats)],
-                                 capture_output=True, text=True, check=True)
-            rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
-            print(rows[-1], file=sys.stderr)
-    by = {(r["n"], r["side"]): r for r in rows}
-    lines = ["| N | analyse() s | bare scipy s | ratio | s per 1e6 rows | peak RSS MB (+analysis) |",
+        runs = {"imgshare": [], "scipy": []}
+        for r in range(args.rounds):
+            for side in (("imgshare", "scipy") if r % 2 == 0 else ("scipy", "imgshare")):
+                out = subprocess.run([sys.executable, __file__, "--child", str(n), side, "--repeats",
+                                      str(args.repeats)], capture_output=True, text=True, check=True)
+                runs[side].append(json.loads(out.stdout.strip().splitlines()[-1]))
+                print(runs[side][-1], file=sys.stderr)
+        for side, results in runs.items():
+            med = sorted(results, key=lambda x: x["seconds"])[len(results) // 2]
+            by[(n, side)] = {**med, "all": [x["seconds"] for x in results],
+                             "peak_mb": max(x["peak_mb"] for x in results)}
+    lines = ["| N | analyse() s (rounds) | bare scipy s (rounds) | ratio | s per 1e6 rows | peak RSS MB (+analysis) |",
              "|---:|---:|---:|---:|---:|---:|"]
     for n in args.sizes:
         a, s = by[(n, "imgshare")], by[(n, "scipy")]
-        lines.append(f"| {n:,} | {a['seconds']:.2f} | {s['seconds']:.2f} | {a['seconds'] / s['seconds']:.2f}x "
+        rounds_a, rounds_s = (", ".join(f"{t:.3f}" for t in x["all"]) for x in (a, s))
+        lines.append(f"| {n:,} | {a['seconds']:.3f} ({rounds_a}) | {s['seconds']:.3f} ({rounds_s}) "
+                     f"| {a['seconds'] / s['seconds']:.2f}x "
                      f"| {a['seconds'] / n * 1e6:.2f} | {a['peak_mb']:.0f} (+{a['compute_peak_mb'] - a['base_mb']:.0f}) |")
-    head = (f"# Whole-analysis benchmark\n\n`benchmarks/bench_analysis.py`, best of {args.repeats}; "
+    head = (f"# Whole-analysis benchmark\n\n`benchmarks/bench_analysis.py --rounds {args.rounds} --repeats "
+            f"{args.repeats}`: per side, the median over {args.rounds} alternating child processes of each "
+            f"child's best of {args.repeats}; "
             f"Python {platform.python_version()}, numpy {np.__version__}, pandas {pd.__version__}, "
             f"{platform.machine()}, {len(__import__('os').sched_getaffinity(0))} cores shared with other jobs "
-            "(timings are noisy; the ratio compares runs made minutes apart).\n\n"
+            "(timings are noisy).\n\n"
             "`analyse(cohort)`: N respondents x 20 five-point items (5 themes of 4), a 2-group and a 5-group "
             "comparison, every table and test of results.json (analytic effect-size CIs, the default). Bare scipy: "
             "spearmanr per theme, mannwhitneyu and kruskal per item on prepared NaN-free arrays. Peak RSS is the "
