@@ -14,14 +14,14 @@ import yaml
 
 from imgshare.cli import main
 
-from foundation.helpers import GOOD_ROWS, HEADER, MINI, write_project
+from foundation.helpers import GOOD_ROWS, HEADER, MINI, without_progress, write_project
 
 
 def run(*args):
     out, err = io.StringIO(), io.StringIO()
     with redirect_stdout(out), redirect_stderr(err):
         code = main(list(args))
-    return code, out.getvalue(), err.getvalue()
+    return code, out.getvalue(), without_progress(err.getvalue())
 
 
 def csv_case(rows=None, header=HEADER, codebook=None, raw=None):

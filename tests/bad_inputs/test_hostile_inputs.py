@@ -20,7 +20,7 @@ import yaml
 
 from imgshare.cli import main
 
-from foundation.helpers import GOOD_ROWS, HEADER, MINI, write_project
+from foundation.helpers import GOOD_ROWS, HEADER, MINI, without_progress, write_project
 
 ID_RULE = ("expected an id of ASCII letters, digits and underscores that starts with a letter "
            "(at most 64 characters)")
@@ -33,7 +33,7 @@ def run(*args: str) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     with redirect_stdout(out), redirect_stderr(err):
         code = main(list(args))
-    return code, out.getvalue(), err.getvalue()
+    return code, out.getvalue(), without_progress(err.getvalue())
 
 
 # ------------------------------------------------------------------------------- makers

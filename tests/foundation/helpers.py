@@ -42,3 +42,9 @@ def write_project(tmp: Path, rows=None, header=HEADER, codebook=None, name="main
         lines = [header, *(GOOD_ROWS if rows is None else rows)]
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return tmp / "codebook.yml"
+
+
+def without_progress(stderr: str) -> str:
+    """stderr without the commands' progress lines ("imgshare: <stage>: ..."), which go to stderr
+    when it is not a terminal: what is left is what the command reported (errors, warnings)."""
+    return "".join(line for line in stderr.splitlines(keepends=True) if not line.startswith("imgshare: "))

@@ -17,14 +17,14 @@ import pytest
 
 from imgshare.cli import main
 
-from foundation.helpers import write_project
+from foundation.helpers import without_progress, write_project
 
 
 def run(*args: str) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     with redirect_stdout(out), redirect_stderr(err):
         code = main(list(args))
-    return code, out.getvalue(), err.getvalue()
+    return code, out.getvalue(), without_progress(err.getvalue())
 
 
 @pytest.fixture()
