@@ -226,9 +226,8 @@ def report(
     with reporting(console_reporter(quiet)) as say:
         written = render_report(project_dir=project, out_dir=out, formats=formats, data_dir=data,
                                 codebook_path=codebook, quiet=quiet, progress=say, min_cell=min_cell)
-    if not quiet:
-        for p in written or []:
-            typer.echo(f"wrote {p}")
+    for p in written or []:  # the result, on stdout (progress, on stderr, is what --quiet silences)
+        typer.echo(f"wrote {p}")
 
 
 #: Exit status and message per stopping signal: 128 + the signal number, as shells report it.
