@@ -170,11 +170,28 @@ def figures(
 
     check_output_folder(out)
     with reporting(console_reporter(quiet)):
-        _, cohort = _load(codebook, data, encoding)
-        from .pack import write_pack
+        results = _shared_analysis(codebook, data, encoding, min_cell)
+        from .exhibits import build_exhibits
+        from .pack import write_exhibits
 
-        paths = write_pack(cohort, out, min_cell=min_cell)
+        paths = write_exhibits(build_exhibits(results, min_cell=min_cell), out)
     typer.echo(f"{len(paths)} files written to {out}/")
+
+
+def _shared_analysis(codebook: Path, data: Path | None, encoding: str | None, min_cell: int):
+    """The analysis results, through the render's analysis cache in ``./.imgshare-cache`` when the
+    data are read as the codebook says: ``imgshare figures`` and ``imgshare report`` (same codebook,
+    data and --min-cell) then compute them once between them."""
+    if encoding is not None:  # read differently from a render: compute here, share nothing
+        from .analysis import analyse as run_analysis
+
+        return run_analysis(_load(codebook, data, encoding)[1])
+    from .report._analysis_cache import cached_analysis
+    from .report._context import ReportContext
+
+    ctx = ReportContext(Path.cwd().resolve(), Path(codebook).resolve(), Path(data).resolve() if data else None,
+                        min_cell)
+    return cached_analysis(ctx).results
 
 
 @app.command()

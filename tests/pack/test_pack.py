@@ -104,3 +104,22 @@ def test_pack_drawn_in_worker_processes_equals_the_pack_drawn_in_one_process(stu
     serial = run_pack(study_codebook_path, tmp_path / "serial")
     assert set(serial) == set(study_pack)
     assert [n for n in serial if serial[n].read_bytes() != study_pack[n].read_bytes()] == []
+
+
+def test_figures_and_report_share_one_analysis_through_the_cache(tmp_path, monkeypatch, study_codebook_path):
+    import shutil
+
+    from imgshare.report._analysis_cache import cached_analysis
+    from imgshare.report._context import ReportContext
+
+    project = tmp_path / "project"
+    shutil.copytree(study_codebook_path.parent, project / "data")
+    monkeypatch.chdir(project)
+    assert main(["figures", "-q", "--out", str(tmp_path / "pack")]) == 0
+
+    def recompute(*_):
+        raise AssertionError("the report recomputed the analysis that figures had stored")
+
+    ctx = ReportContext(project.resolve(), (project / "data" / study_codebook_path.name).resolve(), None, 0)
+    results = cached_analysis(ctx, compute=recompute).results
+    assert not results.comparisons.empty
