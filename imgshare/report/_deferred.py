@@ -46,8 +46,12 @@ def draw_plot(plot: Any, width_in: float, height_in: float):
     import matplotlib.pyplot as plt
     from plotnine import theme
 
+    from ._exhibit import PLOT_ATTR
+
     fig = (plot + theme(figure_size=(width_in, height_in))).draw()
     fig.set_size_inches(width_in, height_in)
+    # The engine draws the plot again at phone width for the HTML (see _execute); Quarto ignores it.
+    setattr(fig, PLOT_ATTR, plot)
     plt.close(fig)
     return fig
 
@@ -66,6 +70,11 @@ class PendingFigure:
         self._plot = plot
         self._size = (float(width_in), float(height_in))
         self._figure = None
+
+    @property
+    def plot(self) -> Any:
+        """The plotnine plot this figure is drawn from."""
+        return self._plot
 
     def _imgshare_pending_(self) -> tuple[Any, float, float] | None:
         """(plot, width, height) while undrawn; None once drawn here (then use :meth:`figure`)."""

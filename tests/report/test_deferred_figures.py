@@ -44,7 +44,7 @@ def test_a_pending_figure_saved_by_a_worker_is_byte_identical_to_one_drawn_in_pl
         pending = draw_figure(plot, 120, 60)
     with ForkedJobs(workers=2) as jobs:
         _save_figure(pending, tmp_path / "worker", "fig", width, height, jobs)
-    for ext in ("svg", "png"):
+    for ext in ("svg", "png", "phone.svg"):
         assert (tmp_path / "worker" / f"fig.{ext}").read_bytes() == (tmp_path / "in_place" / f"fig.{ext}").read_bytes()
 
 
@@ -68,6 +68,7 @@ def test_a_document_showing_exhibit_figures_gets_every_figure_file(tmp_path):
     doc = read_document(tmp_path / "doc.qmd", tmp_path)
     execution = execute_document(doc, tmp_path / "figs")
     names = sorted(p.name for p in (tmp_path / "figs").iterdir())
-    assert names == ["fig-a.png", "fig-a.svg", "fig-b.png", "fig-b.svg"]
+    # fig-a is wider than a phone (4 in), so it is also drawn at phone width; fig-b is not.
+    assert names == ["fig-a.phone.svg", "fig-a.png", "fig-a.svg", "fig-b.png", "fig-b.svg"]
     sizes = [o for cell in execution.cells for o in cell if o["kind"] == "figure"]
     assert [round(o["width"] * 25.4) for o in sizes] == [120, 100]
