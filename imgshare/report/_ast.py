@@ -17,7 +17,7 @@ import copy
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ..tables._typst import FLOAT_MARK, LANDSCAPE_MARK
+from .._layout_marks import FLOAT_MARK, LANDSCAPE_MARK
 from ._errors import ReportError
 
 __all__ = ["transform", "FORMAT_NAMES", "matches_format"]

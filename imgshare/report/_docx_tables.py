@@ -12,7 +12,7 @@ For each table:
   wide as its longest cell, and its cells never wrap (``w:noWrap``); labels may wrap at
   spaces, never inside a word. Text columns (the stub, statements) share what is left in
   proportion to their text, never narrower than their longest word. Widths are estimated from
-  character classes (:func:`imgshare.tables._layout.text_em`) at the table's font size, so they
+  character classes (:func:`imgshare._text_width.text_em`) at the table's font size, so they
   hold for the reference document's Times New Roman and for its Liberation substitute.
 * **Landscape.** A table whose number columns and a readable stub do not fit the portrait
   text width goes, with its caption and notes, into its own landscape section (adjacent wide
@@ -35,7 +35,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..tables._layout import text_em
+from .._text_width import text_em
 from ._docx_io import order_section, w, write_docx
 from ._docx_reference import NOTE_STYLE, TABLE_PT
 from ._errors import ReportError

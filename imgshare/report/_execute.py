@@ -26,7 +26,6 @@ from typing import Any
 
 from .._forked import ForkedJobs
 from .._progress import announce
-from ..figures import is_fixed_layout
 from ._deferred import deferring
 from ._exhibit import PLOT_ATTR
 from ._formats import formats_of, multiformat_markdown
@@ -85,6 +84,8 @@ def _save_figure(obj: object, fig_dir: Path, stem: str, width: float, height: fl
     if _pending(obj) and obj._imgshare_pending_() is None:
         obj = obj.figure()  # drawn here already (a cell used it): save that figure
     plot = obj if _is_ggplot(obj) else obj.plot if _pending(obj) else getattr(obj, PLOT_ATTR, None)
+    from ..figures import is_fixed_layout  # here, not at import: a prose-only re-render draws nothing
+
     phone = _is_ggplot(plot) and width > PHONE_WIDTH_IN and not is_fixed_layout(plot)
     phone_plot = plot if phone else None
     if jobs is None:

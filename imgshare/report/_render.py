@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -26,6 +27,7 @@ from ._images import check_images
 from ._execute import execute_document
 from ._meta import normalise_metadata
 from ._projects import choose_project, instantiate_generic
+from ._output_cache import load_output, output_key, store_output
 from ._pandoc import compile_typst, markdown_to_ast, stage_typst_template, write_format
 from ._quarto import check_quarto_python, find_quarto, quarto_render
 from ._source import Document, read_document
@@ -167,13 +169,25 @@ def _render_builtin(doc: Document, ctx: ReportContext, formats: tuple[str, ...],
     else:
         say("execute", f"{len(doc.cells)} cells unchanged: using cached outputs")
     assembled = assemble(doc, execution)
-    ast = markdown_to_ast(_compose_markdown(doc, assembled.markdown), build)
-    check_images(ast, build, doc, ctx.codebook_path)  # only figures this render produced; else say whence
+    composed = _compose_markdown(doc, assembled.markdown)
     toc = bool(doc.meta.get("toc", True))
+    targets = {fmt: build / f"{doc.path.stem}.{_EXT[fmt]}" for fmt in formats}
+    # A document whose assembled text, figures and templates are unchanged is copied, not written again.
+    settings = json.dumps([toc, crossref_words(doc.meta)], sort_keys=True)
+    out_keys = {fmt: output_key(key, composed + settings, fmt, fig_dir, [bib, csl, doc.project_dir / EXTENSION])
+                for fmt in formats} if use_cache else {}
+    reused = [fmt for fmt in out_keys if load_output(cache_dir, out_keys[fmt], targets[fmt])]
+    if reused:
+        say("render", f"{', '.join(reused)} unchanged: using the cached file{'s' if len(reused) > 1 else ''}")
+    todo = [fmt for fmt in formats if fmt not in reused]
+    if not todo:
+        return targets, executed, key
+    ast = markdown_to_ast(composed, build)
+    check_images(ast, build, doc, ctx.codebook_path)  # only figures this render produced; else say whence
 
     def write(fmt: str) -> Path:
         tree = transform(ast, fmt, assembled.figures, crossref_words(doc.meta))
-        target = build / f"{doc.path.stem}.{_EXT[fmt]}"
+        target = targets[fmt]
         if fmt == "pdf":
             stage_typst_template(build, doc.project_dir / EXTENSION)
             typ = write_format(tree, "typst", build / f"{doc.path.stem}.typ", build, bib, csl)
@@ -181,18 +195,22 @@ def _render_builtin(doc: Document, ctx: ReportContext, formats: tuple[str, ...],
         elif fmt == "docx":
             reference = reference_docx(doc.project_dir / EXTENSION, build)
             write_format(tree, fmt, target, build, bib, csl, toc=toc, reference_doc=reference)
+            finish_docx(target)  # pandoc cannot size table columns from content or turn pages
         else:
             write_format(tree, fmt, target, build, bib, csl, toc=toc)
+        if use_cache:
+            store_output(cache_dir, out_keys[fmt], target)
         return target
 
     # The formats are independent and mostly wait on pandoc and Typst: write them side by side.
-    with ThreadPoolExecutor(max_workers=len(formats)) as pool:
+    with ThreadPoolExecutor(max_workers=len(todo)) as pool:
         jobs = {}
-        for fmt in formats:
+        for fmt in todo:
             say("render", fmt)
             jobs[fmt] = pool.submit(write, fmt)
-        outputs = {fmt: job.result() for fmt, job in jobs.items()}
-    return outputs, executed, key
+        for fmt, job in jobs.items():
+            job.result()
+    return targets, executed, key
 
 
 def _labels(doc: Document) -> set[str]:
@@ -357,8 +375,8 @@ def _render(project: Path, document: str | Sequence[str] | None, codebook: Path,
             for fmt, path in produced.items():
                 if not path.is_file():
                     raise ReportError(f"{fmt} output of {path.stem} was not produced")
-            if "docx" in produced:
-                # Either engine: pandoc cannot size table columns from content or turn pages.
+            if "docx" in produced and quarto is not None:
+                # Quarto's DOCX gets the built-in engine's finishing step too.
                 finish_docx(produced["docx"])
         documents: dict[str, dict[str, Path]] = {}
         for produced, _, _ in rendered:

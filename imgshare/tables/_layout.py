@@ -16,12 +16,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from .._text_width import text_em as _text_em
 from ._spec import TableSpec
 
 __all__ = ["ColumnPlan", "TablePlan", "plan_columns", "plan_table", "text_em"]
 
-_NARROW = set(" \u00a0.,:;()[]'!|/-ijlft")
-_WIDE = set("MWmw%@—")
 #: Estimates are multiplied by this. The class widths are those of a sans-serif (Helvetica-like)
 #: font, already about 15% above a book serif such as Libertinus (Typst's default).
 SAFETY = 1.0
@@ -46,9 +45,8 @@ MIN_SCALE = 0.65
 
 
 def text_em(text: str) -> float:
-    """Estimated printed width of ``text`` in em."""
-    em = sum(0.3 if c in _NARROW else 0.8 if c in _WIDE or c.isupper() else 0.5 for c in text)
-    return em * SAFETY
+    """Estimated printed width of ``text`` in em (:func:`imgshare._text_width.text_em`, times SAFETY)."""
+    return _text_em(text) * SAFETY
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ cannot run code, start maths or create references.
 from __future__ import annotations
 
 from .. import escape
+from .._layout_marks import FLOAT_MARK, LANDSCAPE_MARK
 from ._layout import BASE_SCALE, plan_table
 from ._spec import TableSpec
 
@@ -19,10 +20,6 @@ NOTE_PT = 8.0
 #: A table with more printed rows than this may break across pages; shorter ones never do, so
 #: their header is never stranded at a page foot and their notes never spill to the next page.
 UNBREAKABLE_ROWS = 28
-#: First-line markers the manuscript engine reads: the table may float (it is unbreakable), or it
-#: needs a landscape page. They are Typst comments, so any other reader of the source ignores them.
-FLOAT_MARK = "// imgshare-layout: float"
-LANDSCAPE_MARK = "// imgshare-layout: landscape"
 #: Booktabs rule weights: top and bottom rules heavier than the rule under the header.
 TOPRULE = "0.08em"
 MIDRULE = "0.05em"

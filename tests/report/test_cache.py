@@ -73,3 +73,36 @@ def test_a_new_source_date_epoch_re_executes(project, monkeypatch):
     render_report(project, formats="html", quiet=True)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     assert render_report(project, formats="html", quiet=True).executed
+
+
+def two_documents(project: Path) -> Path:
+    """The fixture project with a second document beside report.qmd, both in project.render."""
+    (project / "notes.qmd").write_text("---\ntitle: Notes\n---\n\n# Notes\n\nA second document of the project.\n")
+    config = project / "_quarto.yml"
+    config.write_text(config.read_text().replace("  output-dir: _output\n",
+                                                 "  output-dir: _output\n  render:\n    - report.qmd\n    - notes.qmd\n"))
+    return project
+
+
+def test_a_document_whose_text_did_not_change_is_copied_not_written_again(project):
+    two_documents(project)
+    render_report(project, formats=("html", "docx"), quiet=True)
+    intro = project / "sections" / "_intro.qmd"
+    intro.write_text(intro.read_text().replace("studied before", "looked at before"))
+    said: list[str] = []
+    second = render_report(project, formats=("html", "docx"), progress=lambda stage, detail: said.append(detail))
+    assert "html, docx unchanged: using the cached files" in said  # the notes, once
+    assert "looked at before" in second.documents["report"]["html"].read_text(encoding="utf-8")
+    cached = {fmt: path.read_bytes() for fmt, path in second.documents["notes"].items()}
+    fresh = render_report(project, formats=("html", "docx"), quiet=True, use_cache=False)
+    assert {fmt: path.read_bytes() for fmt, path in fresh.documents["notes"].items()} == cached
+
+
+def test_a_changed_template_writes_the_document_again(project):
+    two_documents(project)
+    render_report(project, formats="html", quiet=True)
+    css = next((project / "_extensions").rglob("*.css"), None) or next((project / "_extensions").rglob("*.typ"))
+    css.write_text(css.read_text() + "\n/* changed */\n")
+    said: list[str] = []
+    render_report(project, formats="html", progress=lambda stage, detail: said.append(detail))
+    assert not [d for d in said if "using the cached file" in d]
