@@ -17,10 +17,15 @@ __all__ = ["apply_decision", "FLAGGED"]
 FLAGGED: dict[str, dict[str, tuple[str, ...]]] = {
     "flow": {"n_withheld": ("n",)},
     "descriptives": {"n_withheld": ("n",), "denominator_withheld": ("denominator",),
-                     "missing_withheld": ("missing",), "not_asked_withheld": ("not_asked",),
-                     "pct_withheld": ("pct", "ci_low", "ci_high")},
+                     "missing_withheld": ("missing",), "nonsubstantive_withheld": ("nonsubstantive",),
+                     "not_asked_withheld": ("not_asked",), "pct_withheld": ("pct", "ci_low", "ci_high")},
+    "numeric_summary": {"n_withheld": ("n",), "missing_withheld": ("missing",),
+                        "nonsubstantive_withheld": ("nonsubstantive",), "not_asked_withheld": ("not_asked",),
+                        "stats_withheld": ("mean", "sd", "median", "q1", "q3", "min", "max")},
+    "nonsubstantive": {"n_withheld": ("n",), "n_responded_withheld": ("n_responded",), "pct_withheld": ("pct",)},
     "item_levels": {"n_withheld": ("n",), "item_n_withheld": ("item_n",), "pct_withheld": ("pct",)},
     "item_agreement": {"n_withheld": ("n",), "missing_withheld": ("missing",),
+                       "nonsubstantive_withheld": ("nonsubstantive",),
                        "pct_agree_withheld": ("pct_agree",), "pct_neutral_withheld": ("pct_neutral",),
                        "pct_disagree_withheld": ("pct_disagree",)},
     "domain_agreement": {"pct_agree_withheld": ("pct_agree",), "pct_neutral_withheld": ("pct_neutral",),
@@ -35,7 +40,7 @@ FLAGGED: dict[str, dict[str, tuple[str, ...]]] = {
                     "effect_withheld": ("effect", "effect_ci_low", "effect_ci_high"),
                     "higher_group_withheld": ("higher_group",)},
     "comparison_groups": {"n_withheld": ("n",), "mean_rank_withheld": ("mean_rank",),
-                          "stats_withheld": ("mean", "median")},
+                          "stats_withheld": ("mean", "sd", "median", "q1", "q3")},
     "posthoc": {"n1_withheld": ("n1",), "n2_withheld": ("n2",),
                 "test_withheld": ("mean_rank1", "mean_rank2", "z", "p", "p_adj")},
 }
@@ -96,8 +101,10 @@ def apply_decision(results, model: Model, decision: dict, k: int) -> dict[str, p
 
 def _percentages(f: _Flags, frames) -> None:
     """A percentage goes with its count, and with its denominator unless the count is zero."""
-    for name, total in (("descriptives", "denominator"), ("item_levels", "item_n")):
-        frame = frames[name]
+    for name, total in (("descriptives", "denominator"), ("item_levels", "item_n"), ("nonsubstantive", "n_responded")):
+        frame = frames.get(name)
+        if frame is None:
+            continue
         n = frame["n"].to_numpy(dtype=float)
         for pos in range(len(frame)):
             own = f.get(name, pos, "n_withheld")
@@ -107,6 +114,10 @@ def _percentages(f: _Flags, frames) -> None:
 
 
 def _themes(f: _Flags, frames) -> None:
+    numbers = frames.get("numeric_summary")
+    for pos in range(0 if numbers is None else len(numbers)):
+        if f.get("numeric_summary", pos, "n_withheld") == SMALL:  # a summary of fewer than K values
+            f.set("numeric_summary", pos, "stats_withheld", SMALL)
     summary = frames["theme_score_summary"]
     for pos in range(len(summary)):
         if f.get("theme_score_summary", pos, "n_withheld") == SMALL:

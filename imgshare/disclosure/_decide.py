@@ -160,12 +160,17 @@ def _exact_repair(graph: Graph, withheld: dict, k: int, prop: Propagator, watch,
     from ._exact import Exact
 
     exact = Exact(graph, withheld, k, prop.touching)
+
+    def usable(o) -> bool:
+        node = graph.nodes[o]
+        return node.printed and o not in withheld and o not in zeros and (node.value > 0 or not node.count)
+
     for key in exact.pinned_among(watch):
         nodes, rels = exact.component(key)
-        beside = {o for r in rels for o in graph.relations[r].keys()}
-        options = sorted((o for o in beside if graph.nodes[o].printed and o not in withheld and o not in zeros
-                          and (graph.nodes[o].value > 0 or not graph.nodes[o].count)),
-                         key=lambda o: _cost(graph, o))
+        # The printed counts in the identities that bind it first, then any beside it.
+        binding = {o for r in exact.binding(key) for o in graph.relations[r].keys() if usable(o)}
+        beside = {o for r in rels for o in graph.relations[r].keys() if usable(o)} - binding
+        options = sorted(binding, key=lambda o: _cost(graph, o)) + sorted(beside, key=lambda o: _cost(graph, o))
         for option in options[:40]:
             withheld[option] = WITHHELD
             linked = _close(graph, withheld)

@@ -111,3 +111,25 @@ class Exact:
 
     def pinned(self, key: Key) -> bool:
         return bool(self.pinned_among([key]))
+
+    def binding(self, key: Key) -> list[int]:
+        """The identities that hold ``key`` where it is: those with a non-zero dual value when the
+        linear relaxation pushes it up or down (the printed counts in them are what pins it)."""
+        nodes, rels = self.component(key)
+        pos, cons, _, bounds = self._program(nodes, rels)
+        if not cons:
+            return []
+        a, lo, hi = cons[0].A, cons[0].lb, cons[0].ub
+        a_ub = np.vstack([a, -a])
+        b_ub = np.concatenate([hi, -lo])
+        out = set()
+        for sign in (1.0, -1.0):
+            c = np.zeros(len(nodes))
+            c[pos[key]] = -sign  # linprog minimises: push the key up, then down
+            res = optimize.linprog(c, A_ub=a_ub, b_ub=b_ub, bounds=list(zip(bounds.lb, bounds.ub)), method="highs")
+            if res.status != 0:
+                continue
+            duals = np.abs(res.ineqlin.marginals)
+            n = len(rels)
+            out |= {rels[i] for i in range(n) if duals[i] > 1e-9 or duals[n + i] > 1e-9}
+        return sorted(out)

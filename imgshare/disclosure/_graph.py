@@ -180,6 +180,8 @@ def _narrow(graph: Graph, rel: Relation, lo: dict, hi: dict) -> list[Key]:
             new_lo = math.ceil(new_lo - _EPS) if new_lo > -_INF else new_lo
             new_hi = math.floor(new_hi + _EPS) if new_hi < _INF else new_hi
         moved = False
+        if new_lo > hi[key] + 1e-6 * max(1.0, abs(hi[key])) if hi[key] < _INF else False:
+            raise RuntimeError(f"disclosure model: the identities contradict the printed values at {key!r}")
         if new_lo > lo[key] + _EPS:
             lo[key], moved = new_lo, True
         if new_hi < hi[key] - _EPS:

@@ -84,8 +84,10 @@ def build_model(results: Any) -> Model:
     m.weighted = {qid for qid, q in results.codebook.questionnaires.items() if q.weight}
     _flow(m, results.flow)
     _descriptives(m, results.descriptives, results.codebook)
+    _numbers(m, getattr(results, "numeric_summary", None))
     _items(m, results.item_levels, results.item_agreement)
-    _domains(m, results.domain_agreement)
+    _nonsubstantive(m, getattr(results, "nonsubstantive", None))
+    _domains(m, results.domain_agreement, results.codebook)
     _themes(m, results.theme_score_summary, results.reliability, results.theme_correlations, results.codebook)
     _comparisons(m, results)
     return m
@@ -122,13 +124,19 @@ def _descriptives(m: Model, desc: pd.DataFrame, codebook) -> None:
         D = m.node(("D", qid, vid), desc["denominator"].iat[first], rank=SUBTOTAL, unit=m.unit(qid))
         M = m.node(("M", qid, vid), desc["missing"].iat[first])
         NA = m.node(("NA", qid, vid), desc["not_asked"].iat[first])
+        parts = [D, M, NA]
         for pos in rows:
             m.slot(D, "descriptives", pos, "denominator")
             m.slot(M, "descriptives", pos, "missing")
             m.slot(NA, "descriptives", pos, "not_asked")
+        if "nonsubstantive" in desc.columns:  # asked, answered a declared non-substantive code
+            NS = m.node(("NS", qid, vid), desc["nonsubstantive"].iat[first])
+            for pos in rows:
+                m.slot(NS, "descriptives", pos, "nonsubstantive")
+            parts.append(NS)
         m.graph.relate(D, levels)
         if ("A", qid) in m.graph.nodes:
-            m.graph.relate(("A", qid), [D, M, NA])
+            m.graph.relate(("A", qid), parts)
     # Skip logic: those not asked are those whose answer to the condition variable is not listed.
     for qid, q in codebook.questionnaires.items():
         for vid, var in q.variables.items():
@@ -139,7 +147,48 @@ def _descriptives(m: Model, desc: pd.DataFrame, codebook) -> None:
                 continue
             w = q.variables[wid]
             others = [("d", qid, wid, c) for c in w.codes if c not in codes and ("d", qid, wid, c) in m.graph.nodes]
-            m.graph.relate(("NA", qid, vid), [*others, ("M", qid, wid), ("NA", qid, wid)])
+            extra = [("NS", qid, wid)] if ("NS", qid, wid) in m.graph.nodes else []
+            m.graph.relate(("NA", qid, vid), [*others, ("M", qid, wid), ("NA", qid, wid), *extra])
+
+
+def _numbers(m: Model, numbers: pd.DataFrame | None) -> None:
+    """Number variables: the analysed count is those with a value, blank, non-substantive, not asked."""
+    if numbers is None:
+        return
+    for pos in range(len(numbers)):
+        qid, vid = numbers["questionnaire"].iat[pos], numbers["variable"].iat[pos]
+        keys = []
+        for col, tag in (("n", "num"), ("missing", "Mnum"), ("nonsubstantive", "NSnum"), ("not_asked", "NAnum")):
+            if col in numbers.columns:
+                key = m.node((tag, qid, vid), numbers[col].iat[pos], rank=SUBTOTAL if col == "n" else CELL)
+                m.slot(key, "numeric_summary", pos, col)
+                keys.append(key)
+        if ("A", qid) in m.graph.nodes:
+            m.graph.relate(("A", qid), keys)
+
+
+def _nonsubstantive(m: Model, frame: pd.DataFrame | None) -> None:
+    """Declared non-substantive answers per code: they add up to the column's non-substantive
+    count, and ``n_responded`` is those answering on the scale plus those answering off it."""
+    if frame is None or frame.empty:
+        return
+    for (qid, var, kind), rows in _positions(frame, ["questionnaire", "variable", "kind"]):
+        total = {"item": ("NSi", qid, var), "categorical": ("NS", qid, var), "number": ("NSnum", qid, var)}.get(kind)
+        on_scale = {"item": ("Tn" if qid in m.weighted else "T", qid, var), "categorical": ("D", qid, var),
+                    "number": ("num", qid, var)}.get(kind)
+        codes = []
+        for pos in rows:
+            key = m.node(("nsc", qid, var, int(frame["code"].iat[pos])), frame["n"].iat[pos])
+            m.slot(key, "nonsubstantive", pos, "n")
+            codes.append(key)
+        responded = m.node(("nr", qid, var), frame["n_responded"].iat[rows[0]], rank=SUBTOTAL)
+        for pos in rows:
+            m.slot(responded, "nonsubstantive", pos, "n_responded")
+        if total in m.graph.nodes:
+            m.graph.relate(total, codes)
+            if on_scale in m.graph.nodes:
+                m.graph.relate(responded, [on_scale, total])
+        m.graph.link(responded, *codes)  # their percentages are of n_responded
 
 
 def _items(m: Model, levels: pd.DataFrame, agreement: pd.DataFrame) -> None:
@@ -170,15 +219,26 @@ def _items(m: Model, levels: pd.DataFrame, agreement: pd.DataFrame) -> None:
         m.slot(T, "item_agreement", pos, "n")
         miss = m.node(("m", qid, item), agreement["missing"].iat[pos])
         m.slot(miss, "item_agreement", pos, "missing")
+        parts = [T, miss]
+        if "nonsubstantive" in agreement.columns:  # a "Don't know": asked, answered off the scale
+            ns = m.node(("NSi", qid, item), agreement["nonsubstantive"].iat[pos])
+            m.slot(ns, "item_agreement", pos, "nonsubstantive")
+            parts.append(ns)
+            # no answer on the scale (blank or off it): what pairwise and complete counts leave out
+            off = m.latent(("noscale", qid, item), m.value(miss) + m.value(ns))
+            m.graph.relate(off, [miss, ns])
         for cat in CATEGORIES:
             key = ("C", qid, item, cat)
             if key in m.graph.nodes and not _missing(agreement[f"pct_{cat}"].iat[pos]):
                 m.slot(key, "item_agreement", pos, f"pct_{cat}")
         if ("A", qid) in m.graph.nodes:
-            m.graph.relate(("A", qid), [T, miss])
+            m.graph.relate(("A", qid), parts)
 
 
-def _domains(m: Model, domains: pd.DataFrame) -> None:
+_OPPOSITE = {"agree": "disagree", "disagree": "agree", "neutral": "neutral"}
+
+
+def _domains(m: Model, domains: pd.DataFrame, codebook) -> None:
     for pos in range(len(domains)):
         qid, did = domains["questionnaire"].iat[pos], domains["domain"].iat[pos]
         items = [i for i in str(domains["items"].iat[pos]).split(",") if i]
@@ -194,7 +254,10 @@ def _domains(m: Model, domains: pd.DataFrame) -> None:
             key = m.node(("dom", qid, did, cat), value, count=False, integer=False, ceiling=100.0)
             row.append(key)
             m.slot(key, "domain_agreement", pos, f"pct_{cat}")
-            terms = [(100.0 / (len(items) * m.value(t)), ("C", qid, i, cat)) for i, t in zip(items, totals)]
+            # a reverse-keyed item counts by its keyed agreement: its disagreeing in the domain's agreeing
+            terms = [(100.0 / (len(items) * m.value(t)),
+                      ("C", qid, i, _OPPOSITE[cat] if i in codebook.items and codebook.items[i].reverse
+                       and "n_reversed" in domains.columns else cat)) for i, t in zip(items, totals)]
             if all(k in m.graph.nodes for _, k in terms):
                 m.graph.relate(key, terms)
             for t in totals:
@@ -229,7 +292,8 @@ def _themes(m: Model, summary: pd.DataFrame, reliability: pd.DataFrame, correlat
         P = m.node(("P", qid, i, j), correlations["n"].iat[pos], rank=SUBTOTAL)
         m.slot(P, "theme_correlations", pos, "n")
         t = "Tn" if qid in m.weighted else "T"  # respondents answering, also when weighted
-        Ti, Tj, mi, mj = (t, qid, i), (t, qid, j), ("m", qid, i), ("m", qid, j)
+        Ti, Tj = (t, qid, i), (t, qid, j)
+        mi, mj = (("noscale", qid, x) if ("noscale", qid, x) in m.graph.nodes else ("m", qid, x) for x in (i, j))
         if not all(k in m.graph.nodes for k in (Ti, Tj, mi, mj)):
             continue
         x10 = m.latent(("Px", qid, i, j, "10"), _diff(m.value(Ti), m.value(P)))

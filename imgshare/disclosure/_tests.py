@@ -24,7 +24,22 @@ def group_key(comparison: str, kind: str, outcome: str, group: str) -> tuple:
 
 
 def _outcome_missing(m: Model, qid: str, kind: str, outcome: str):
-    key = ("m", qid, outcome) if kind == "item" else ("U", qid, outcome)
+    """The node counting the questionnaire's respondents without a value for the outcome."""
+    if kind == "variable":  # a number: blank, non-substantive or not asked
+        if ("num", qid, outcome) not in m.graph.nodes or ("A", qid) not in m.graph.nodes:
+            return None
+        key = m.latent(("novalue", qid, outcome), _diff(m.value(("A", qid)), m.value(("num", qid, outcome))))
+        m.graph.relate(("A", qid), [("num", qid, outcome), key])
+        return key
+    if kind == "item":  # blank or non-substantive
+        if ("m", qid, outcome) not in m.graph.nodes:
+            return None
+        if ("NSi", qid, outcome) not in m.graph.nodes:
+            return ("m", qid, outcome)
+        key = m.latent(("noscale", qid, outcome), m.value(("m", qid, outcome)) + m.value(("NSi", qid, outcome)))
+        m.graph.relate(key, [("m", qid, outcome), ("NSi", qid, outcome)])
+        return key
+    key = ("U", qid, outcome)
     return key if key in m.graph.nodes else None
 
 

@@ -36,7 +36,8 @@ def build(frames: dict[str, list[dict]], codebook, k: int) -> Problem:
     p = Problem(k)
     _flow(p, frames["flow"])
     _descriptives(p, frames["descriptives"], codebook)
-    _items(p, frames["item_levels"], frames["item_agreement"], frames["domain_agreement"])
+    _items(p, frames["item_levels"], frames["item_agreement"], frames["domain_agreement"], codebook)
+    _numbers(p, frames.get("numeric_summary", []), frames.get("nonsubstantive", []))
     _themes(p, frames)
     _tests(p, frames, codebook)
     return p
@@ -45,9 +46,11 @@ def build(frames: dict[str, list[dict]], codebook, k: int) -> Problem:
 def _flow(p, rows):
     for (q,), part in _groupby(rows, "questionnaire").items():
         names = {}
+        # with received withheld the total excluded may be small: its reasons may then be zero
+        received_hidden = any(r["stage"] == "received" and _flag(r, "n") for r in part)
         for r in part:
             name = ("R", q) if r["stage"] == "received" else ("A", q) if r["stage"] == "analysed" else ("e", q, r["reason"])
-            names[name] = p.count(name, r["n"], _flag(r, "n"))
+            names[name] = p.count(name, r["n"], _flag(r, "n"), received_hidden and name[0] == "e")
         reasons = [n for n in names if n[0] == "e"]
         p.eq({("R", q): 1, ("A", q): -1, **{e: -1 for e in reasons}})
 
@@ -59,6 +62,7 @@ def _descriptives(p, rows, codebook):
         open_zero = _flag(first, "denominator") == "small"
         M = p.count(("M", q, v), first["missing"], _flag(first, "missing"))
         NA = p.count(("NA", q, v), first["not_asked"], _flag(first, "not_asked"))
+        NS = p.count(("NS", q, v), first.get("nonsubstantive", 0), _flag(first, "nonsubstantive"))
         levels = []
         for r in part:
             n = p.count(("d", q, v, r["level"]), r["n"], _flag(r, "n"), open_zero)
@@ -72,7 +76,7 @@ def _descriptives(p, rows, codebook):
                 if hit is not None:
                     p.fix(n, hit, "Wilson interval")
         p.eq({D: 1, **{n: -1 for n in levels}})
-        p.eq({("A", q): 1, D: -1, M: -1, NA: -1})
+        p.eq({("A", q): 1, D: -1, M: -1, NA: -1, NS: -1})
     for qid, q in codebook.questionnaires.items():
         for vid, var in q.variables.items():
             if len(var.asked_if) == 1 and ("NA", qid, vid) in p.index:
@@ -80,7 +84,31 @@ def _descriptives(p, rows, codebook):
                 if ("D", qid, wid) in p.index:
                     others = [("d", qid, wid, c) for c in q.variables[wid].codes if c not in codes]
                     p.eq({("NA", qid, vid): 1, **{o: -1 for o in others if o in p.index},
-                          ("M", qid, wid): -1, ("NA", qid, wid): -1})
+                          ("M", qid, wid): -1, ("NA", qid, wid): -1, ("NS", qid, wid): -1})
+
+
+def _numbers(p, numbers, nonsubstantive):
+    """Number variables (analysed = with a value + blank + non-substantive + not asked) and the
+    non-substantive answers per code (they add up to their column's count; their percentages are
+    of those answering on the scale or off it)."""
+    for r in numbers:
+        q, v = r["questionnaire"], r["variable"]
+        parts = [p.count((tag, q, v), r[col], _flag(r, col)) for col, tag in
+                 (("n", "num"), ("missing", "Mnum"), ("nonsubstantive", "NSnum"), ("not_asked", "NAnum"))]
+        p.eq({("A", q): 1, **{x: -1 for x in parts}})
+        p.eq({("novalue", q, v): 1, **{x: -1 for x in parts[1:]}})
+    for (q, v, kind), rows in _groupby(nonsubstantive, "questionnaire", "variable", "kind").items():
+        total = {"item": ("NSi", q, v), "categorical": ("NS", q, v), "number": ("NSnum", q, v)}[kind]
+        on_scale = {"item": ("T", q, v), "categorical": ("D", q, v), "number": ("num", q, v)}[kind]
+        responded = p.count(("nr", q, v), rows[0]["n_responded"], _flag(rows[0], "n_responded"))
+        codes = []
+        small_total = p.printed_as.get(total) == "small"  # a small distribution is withheld whole
+        for r in rows:
+            n = p.count(("nsc", q, v, r["code"]), r["n"], _flag(r, "n"), small_total)
+            codes.append(n)
+            _pct(p, n, responded, r["pct"])
+        p.eq({total: 1, **{c: -1 for c in codes}})
+        p.eq({responded: 1, on_scale: -1, total: -1})
 
 
 def _wilson(n, d, z=1.959963984540054):
@@ -90,7 +118,7 @@ def _wilson(n, d, z=1.959963984540054):
     return 100 * (centre - half), 100 * (centre + half)
 
 
-def _items(p, levels, agreement, domains):
+def _items(p, levels, agreement, domains, codebook=None):
     cats = defaultdict(list)
     small_cat = {(r["questionnaire"], r["item"], c) for r in agreement for c in ("agree", "neutral", "disagree")
                  if _flag(r, f"pct_{c}") == "small"}
@@ -110,7 +138,9 @@ def _items(p, levels, agreement, domains):
         q, item = r["questionnaire"], r["item"]
         T = p.count(("T", q, item), r["n"], _flag(r, "n"))
         m = p.count(("m", q, item), r["missing"], _flag(r, "missing"))
-        p.eq({("A", q): 1, T: -1, m: -1})
+        ns = p.count(("NSi", q, item), r.get("nonsubstantive", 0), _flag(r, "nonsubstantive"))
+        p.eq({("A", q): 1, T: -1, m: -1, ns: -1})
+        p.eq({("noscale", q, item): 1, m: -1, ns: -1})  # no answer on the scale
         for cat in ("agree", "neutral", "disagree"):
             if cats.get((q, item, cat)) and not _null(r[f"pct_{cat}"]):
                 p.eq({**{n: 100.0 for n in cats[(q, item, cat)]}, T: -float(r[f"pct_{cat}"])}, 0.0, tol=1e-6)
@@ -126,7 +156,10 @@ def _items(p, levels, agreement, domains):
                 continue
             terms = defaultdict(float)
             for i, t in zip(items, totals):
-                for n in cats.get((q, i, cat), []):
+                # a reverse-keyed item counts by its keyed agreement (docs: domain_agreement)
+                own = {"agree": "disagree", "disagree": "agree"}.get(cat, cat) if (
+                    "n_reversed" in r and codebook is not None and codebook.items[i].reverse) else cat
+                for n in cats.get((q, i, own), []):
                     terms[n] += 100.0 / (len(items) * t)
             p.eq(terms, float(r[f"pct_{cat}"]), tol=1e-6)
 
@@ -162,8 +195,8 @@ def _themes(p, frames):
         x10, x01, x00 = (p.var(("Px", q, i, j, s)) for s in ("10", "01", "00"))
         p.eq({("T", q, i): 1, P: -1, x10: -1})
         p.eq({("T", q, j): 1, P: -1, x01: -1})
-        p.eq({("m", q, i): 1, x01: -1, x00: -1})
-        p.eq({("m", q, j): 1, x10: -1, x00: -1})
+        p.eq({("noscale", q, i): 1, x01: -1, x00: -1})
+        p.eq({("noscale", q, j): 1, x10: -1, x00: -1})
         if ("Cc", q, t) in p.index:
             p.ge({P: 1, ("Cc", q, t): -1})
         if _null(r["n"]) and not _null(r["p"]) and not _null(r["rho"]):
@@ -179,6 +212,8 @@ def _test_n(row) -> int | None:
         return None
     if row["effect_measure"] == "epsilon2" and not _null(row["statistic"]) and row["effect"] > 0:
         return _integer(row["statistic"] / row["effect"] + 1, 1e-6)
+    if row["effect_measure"] == "rho" and not _null(row["p"]) and 1e-300 < row["p"] < 1:
+        return _scan(100000, lambda n: n > 2 and abs(_spearman_p(row["effect"], n) - row["p"]) < 1e-9 * row["p"])
     if row["effect_measure"] == "r" and not _null(row["p"]) and 1e-300 < row["p"] < 1 and row["effect"] != 0:
         z = stats.norm.isf(row["p"] / 2)
         return _integer((z / row["effect"]) ** 2, 1e-4)
@@ -206,15 +241,18 @@ def _tests(p, frames, codebook):
                         p.count(node, g["n"], _flag(g, "n"))
                     members.append(node)
                     by_group[q] = node
+            elif codebook.questionnaires[comp.questionnaire].variables[comp.by].type != "categorical":
+                members = None  # correlated with a number: no groups
             else:
                 q, var = comp.questionnaire, codebook.questionnaires[comp.questionnaire].variables[comp.by]
                 listed = comp.levels if comp.levels is not None else [c2 for c2 in var.codes if c2 not in var.missing_levels]
                 zs = []
+                small_n = _flag(r, "n") == "small"  # a small test's groups are withheld whole
                 for code in listed:
                     node = ("g", c, kind, o, str(code))
                     g = rows.get(str(code))
                     if g is not None:
-                        p.count(node, g["n"], _flag(g, "n"))
+                        p.count(node, g["n"], _flag(g, "n"), small_n)
                     else:
                         p.var(node)
                     z = p.var(("z", c, kind, o, str(code)))
@@ -222,9 +260,11 @@ def _tests(p, frames, codebook):
                     members.append(node)
                     by_group[str(code)] = node
                     zs.append(z)
-                miss = ("m", q, o) if kind == "item" else ("U", q, o)
+                miss = ("noscale", q, o) if kind == "item" else ("U", q, o) if kind == "theme" else ("novalue", q, o)
                 if miss in p.index:
                     p.eq({miss: 1, **{z: -1 for z in zs}, p.var(("zr", c, kind, o)): -1})
+            if members is None:
+                continue
             p.eq({N: 1, **{m: -1 for m in members}})
             _ranks(p, r, N, [(node, rows.get(g)) for g, node in by_group.items()])
             for ph in posthoc.get((c, kind, o), []):

@@ -147,11 +147,15 @@ def figure_problems(label: str, plot, frames: dict[str, list[dict]], published: 
                 problems.append(f"{label}: '{t}': {n} is not published")
     if {"xmin", "xmax", "level", "item", "questionnaire"} <= set(data.columns):
         levels = {(r["questionnaire"], r["item"], r["level"]): r for r in frames["item_levels"]}
+        aside = {(r["questionnaire"], r["variable"], r["code"]): r for r in frames.get("nonsubstantive", [])}
         for r in data.itertuples(index=False):
             if r.level < 0:
                 continue  # a withheld block: what the printed totals leave over
-            row = levels[(r.questionnaire, r.item, int(r.level))]
+            side = getattr(r, "panel", "") == "nonsubstantive"
+            row = (aside if side else levels)[(r.questionnaire, r.item, int(r.level))]
             width = r.xmax - r.xmin
+            if side and row["pct"] is None and width == 0:
+                continue  # a withheld answer set aside: no segment
             if row["pct"] is None or abs(width - row["pct"]) > 1e-6:
                 problems.append(f"{label}: bar of {r.questionnaire} {r.item} level {r.level} is {width:.3f} wide; "
                                 f"published {row['pct']}")

@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DATASETS = {
     "study": ROOT / "data" / "codebook.yml",
     "second_survey": ROOT / "tests" / "fixtures" / "second_survey" / "codebook.yml",
+    "third_survey": ROOT / "tests" / "fixtures" / "third_survey" / "codebook.yml",
 }
 SHAPES = (4, 5, 7)
 
