@@ -88,8 +88,8 @@ def _open_small_totals(graph: Graph, withheld: dict[Key, str]) -> None:
     each at least 1 and together at most K-1, could be counted off one by one."""
     for rel in graph.relations:
         if withheld.get(rel.total) != SMALL or not all(graph.nodes[t].printed for _, t in rel.terms) \
-                or len(rel.terms) < 2:
-            continue
+                or sum(graph.nodes[t].value > 0 for _, t in rel.terms) < 2:
+            continue  # one non-zero cell beside printed zeros is the total itself: "<K" says no more
         for _, term in rel.terms:
             node = graph.nodes[term]
             if node.printed and node.count:

@@ -108,6 +108,8 @@ def _initial(graph: Graph, key: Key, withheld: dict[Key, str], k: int) -> tuple[
     if node.printed and flag is None:
         return node.value, node.value
     if node.printed and node.count and flag != OPEN:
+        if not node.integer:  # a sum of weights: any positive amount below K
+            return (0.0, float(k)) if flag == SMALL else (0.0, _INF)
         return (1.0, float(k - 1)) if flag == SMALL else (1.0, _INF)  # other zeros are never withheld
     return node.floor, node.ceiling
 

@@ -38,7 +38,8 @@ class Model:
         value = float(value) if value is not None and not _missing(value) else math.nan
         if key in self.graph.nodes and math.isnan(self.graph.nodes[key].value) and not math.isnan(value):
             self.graph.nodes[key].value = value
-        return self.graph.add(key, Node(value, printed, count, integer and _whole(value), rank, floor, ceiling, unit))
+        whole = integer and _whole(value) and unit == "people"  # sums of weights are real numbers
+        return self.graph.add(key, Node(value, printed, count, whole, rank, floor, ceiling, unit))
 
     def unit(self, qid) -> str:
         """The unit of a questionnaire's distributions (descriptives, item levels)."""

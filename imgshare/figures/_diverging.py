@@ -254,6 +254,7 @@ def diverging_data(
     seg["item_label"] = [_item_label(codebook, i, label, item_n[i], with_n[i], wrap, n_flags[i], min_cell)
                          for i in seg["item"]]
     seg["item_n_withheld"] = seg["item"].map(n_flags)
+    seg["n_withheld"] = seg["n_withheld"].fillna("") if "n_withheld" in seg.columns else ""
     seg["questionnaire"] = questionnaire
     for cat in ("disagree", "neutral", "agree"):
         seg[f"pct_{cat}"] = seg["item"].map(totals[cat])
