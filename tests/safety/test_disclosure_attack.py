@@ -1,6 +1,6 @@
 """Disclosure under --min-cell 5, attacked from everything the outputs publish together.
 
-For the study data, the second survey and small synthetic studies, the outputs of
+For the study data, the second and third surveys and small synthetic studies, the outputs of
 ``imgshare analyse --min-cell 5`` (results.json) are read back by an independent attacker
 (:mod:`attack`): every count becomes an integer variable, every documented identity and printed
 percentage a linear constraint, statistics printed beside withheld counts are inverted where a
