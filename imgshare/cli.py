@@ -128,7 +128,7 @@ def analyse(
     data: DataOpt = None,
     encoding: EncodingOpt = None,
     p_adjust: Annotated[Optional[str], typer.Option(help="Adjust p-values over all tests: holm or fdr_bh.")] = None,
-    min_cell: Annotated[int, typer.Option(help="Withhold counts 1..K-1 and what would reveal them; 0 = off.")] = 0,
+    min_cell: Annotated[int, typer.Option(min=0, help="Withhold counts 1..K-1 and what would reveal them; 0 = off.")] = 0,
     effect_ci: Annotated[str, typer.Option(
         "--effect-ci", help="Effect-size confidence intervals: analytic (default), bootstrap (2000 resamples) "
                             "or none.")] = "analytic",
@@ -146,9 +146,9 @@ def analyse(
         _, cohort = _load(codebook, data, encoding)
         from .analysis import analyse as run_analysis
         from .analysis import write_results
-        from .disclosure import suppress_results
+        from .disclosure import protect
 
-        results = suppress_results(run_analysis(cohort, p_adjust=p_adjust, effect_ci=effect_ci), min_cell)
+        results = protect(run_analysis(cohort, p_adjust=p_adjust, effect_ci=effect_ci), min_cell)
         announce("write", f"{out}/")
         written = write_results(results, out)
     for w in results.warnings:
@@ -162,7 +162,7 @@ def figures(
     codebook: CodebookOpt = DEFAULT_CODEBOOK,
     data: DataOpt = None,
     encoding: EncodingOpt = None,
-    min_cell: Annotated[int, typer.Option(help="Withhold counts 1..K-1 in tables and figure labels; 0 = off.")] = 0,
+    min_cell: Annotated[int, typer.Option(min=0, help="Withhold counts 1..K-1 and what would reveal them; 0 = off.")] = 0,
     quiet: QuietOpt = False,
 ) -> None:
     """Write every figure (PNG 300 dpi + SVG) and table (HTML, CSV, Typst), named by label."""

@@ -50,5 +50,7 @@ def write_pack(cohort: Any, out_dir: Path | str, *, min_cell: int = 0, p_adjust:
     """Analyse ``cohort`` and write its complete figure and table pack to ``out_dir``."""
     from .analysis import analyse
 
-    results = analyse(cohort, p_adjust=p_adjust)
+    from .disclosure import protect
+
+    results = protect(analyse(cohort, p_adjust=p_adjust), min_cell)
     return write_exhibits(build_exhibits(results, min_cell=min_cell), out_dir)

@@ -84,8 +84,11 @@ def format_n(n: float) -> str:
     return f"{int(round(n))}" if float(n).is_integer() else f"{n:.1f}"
 
 
-def n_suffix(n: float) -> str:
-    return f" (n{_NBSP}={_NBSP}{format_n(n)})"
+def n_suffix(n: float, flag: str = "", k: int = 0) -> str:
+    """" (n = 86)"; under disclosure control " (n < 5)" or " (n withheld)" by the value's flag."""
+    from ..disclosure import count_label
+
+    return f" ({count_label(n, flag, k, format_n, _NBSP)})"
 
 
 def format_pct(value: float, digits: int) -> str:

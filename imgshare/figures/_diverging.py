@@ -30,7 +30,6 @@ from ..codebook import Codebook, Scale
 from ._common import (
     common_scale,
     default_caption,
-    format_pct,
     n_suffix,
     require_choice,
     require_columns,
@@ -38,8 +37,12 @@ from ._common import (
     wrap as wrap_text,
 )
 from ._errors import FigureError
+from ._aside import aside_greys, nonsubstantive_segments
+from ._labels import end_labels
 from ._palette import likert_palette
 from ._theme import INK, MUTED, theme_journal
+from ._withheld import WITHHELD_FILL, WITHHELD_LABEL, WITHHELD_LEVEL, category_totals, withheld_levels
+from ._withheld import spans as withheld_spans
 
 __all__ = ["diverging_data", "diverging_likert", "LEVEL_COUNT_COLUMNS"]
 
@@ -86,9 +89,18 @@ def item_rows(level_counts: pd.DataFrame, questionnaire: str, items: Sequence[st
     return out
 
 
-def _item_label(codebook: Codebook, item: str, label: str, n: float, with_n: bool, width: int | None) -> str:
+def _item_label(codebook: Codebook, item: str, label: str, n: float, with_n: bool, width: int | None,
+                flag: str = "", k: int = 0) -> str:
     text = getattr(codebook.items[item], label)
-    return wrap_text(text + (n_suffix(n) if with_n else ""), width)
+    return wrap_text(text + (n_suffix(n, flag, k) if with_n else ""), width)
+
+
+
+def _item_n_flags(level_counts: pd.DataFrame, questionnaire: str, items) -> dict[str, str]:
+    if "item_n_withheld" not in level_counts.columns:
+        return {i: "" for i in items}
+    part = level_counts[level_counts["questionnaire"] == questionnaire].drop_duplicates("item").set_index("item")
+    return {i: (part.at[i, "item_n_withheld"] or "") if i in part.index else "" for i in items}
 
 
 def diverging_data(
@@ -104,6 +116,8 @@ def diverging_data(
     show_n: str = "missing",
     n_total: float | None = None,
     nonsubstantive: pd.DataFrame | None = None,
+    agreement: pd.DataFrame | None = None,
+    min_cell: int = 0,
 ) -> pd.DataFrame:
     """Compute the segments of a diverging stacked bar chart, one row per item x scale level.
 
@@ -142,6 +156,12 @@ def diverging_data(
         segments of a side panel (``panel == "nonsubstantive"``, category "nonsubstantive",
         ``pct`` of everyone who responded, ``level`` the code), as gglikert sets "Don't know"
         aside; the main bars stay percentages of the answers on the scale.
+    agreement : DataFrame, optional
+        Item agreement (``imgshare.analysis.item_agreement``) for the category totals; under
+        disclosure control the protected frame, whose flags decide what may be drawn (see
+        :mod:`imgshare.figures._withheld`). Default: totals summed from the level percentages.
+    min_cell : int
+        The threshold K of protected frames (for "n < K" labels).
 
     Returns
     -------
@@ -176,14 +196,16 @@ def diverging_data(
     category = {c: scale.category_of(c) for c in scale.codes}
     rows["category"] = rows["level"].map(category)
     rows["level_label"] = rows["level"].map(scale.label_of)
-    totals = rows.pivot_table(index="item", columns="category", values="pct", aggfunc="sum", sort=False)
-    totals = totals.reindex(columns=["disagree", "neutral", "agree"]).fillna(0.0)
-    if not scale.has_neutral:
-        totals["neutral"] = np.nan
+    totals = category_totals(rows, agreement, questionnaire, items, scale)
+    hidden = withheld_levels(level_counts, questionnaire, items)
 
     segments = []
     for item in items:
         r = rows[rows["item"] == item].set_index("level")
+        if hidden[item] or any(totals.at[item, f"{c}_withheld"] for c in ("disagree", "neutral", "agree")):
+            for code, lo, hi, panel in withheld_spans(r, totals.loc[item], hidden[item], scale, category, neutral):
+                segments.append({"item": item, "level": code, "xmin": lo, "xmax": hi, "panel": panel})
+            continue
         neutral_total = totals.at[item, "neutral"] if scale.has_neutral else 0.0
         inner = -neutral_total / 2 if neutral == "split" else 0.0
         spans: dict[int, tuple[float, float, str]] = {}
@@ -205,53 +227,44 @@ def diverging_data(
                 lo, hi, panel = spans[code]
                 segments.append({"item": item, "level": code, "xmin": lo, "xmax": hi, "panel": panel})
     seg = pd.DataFrame(segments).merge(rows, on=["item", "level"], how="left")
-    side = _nonsubstantive_segments(nonsubstantive, questionnaire, items)
+    block = seg["level"] == WITHHELD_LEVEL
+    if block.any():
+        seg.loc[block, "level_label"] = WITHHELD_LABEL
+        seg.loc[block, "category"] = "withheld"
+        seg.loc[block, "pct"] = seg.loc[block, "xmax"] - seg.loc[block, "xmin"]
+        seg.loc[block, "item_n"] = seg.loc[block, "item"].map(rows.groupby("item")["item_n"].first())
+    side = nonsubstantive_segments(nonsubstantive, questionnaire, items)
     if not side.empty:
         side["item_n"] = side["item"].map(rows.groupby("item", sort=False)["item_n"].first())
         seg = pd.concat([seg, side], ignore_index=True)
 
     position = {item: k for k, item in enumerate(items)}
     if order == "agree":
-        key = totals.assign(pos=[position[i] for i in totals.index])
+        key = totals[["disagree", "agree"]].assign(pos=[position[i] for i in totals.index])
         ranked = key.sort_values(["agree", "disagree", "pos"], ascending=[False, True, True]).index
     else:
         ranked = list(items)
     rank = {item: k + 1 for k, item in enumerate(ranked)}
     item_n = rows.groupby("item", sort=False)["item_n"].first()
-    with_n = {i: show_n == "always" or (show_n == "missing" and item_n[i] < n_total) for i in items}
+    n_flags = _item_n_flags(level_counts, questionnaire, items)
+    with_n = {i: show_n == "always" or (show_n == "missing" and (bool(n_flags[i]) or item_n[i] < n_total))
+              for i in items}
     seg["rank"] = seg["item"].map(rank)
     seg["y"] = len(items) - seg["rank"] + 1
-    seg["item_label"] = [_item_label(codebook, i, label, item_n[i], with_n[i], wrap) for i in seg["item"]]
+    seg["item_label"] = [_item_label(codebook, i, label, item_n[i], with_n[i], wrap, n_flags[i], min_cell)
+                         for i in seg["item"]]
+    seg["item_n_withheld"] = seg["item"].map(n_flags)
+    seg["n_withheld"] = seg["n_withheld"].fillna("") if "n_withheld" in seg.columns else ""
     seg["questionnaire"] = questionnaire
-    seg["pct_disagree"] = seg["item"].map(totals["disagree"])
-    seg["pct_neutral"] = seg["item"].map(totals["neutral"])
-    seg["pct_agree"] = seg["item"].map(totals["agree"])
+    for cat in ("disagree", "neutral", "agree"):
+        seg[f"pct_{cat}"] = seg["item"].map(totals[cat])
+        seg[f"pct_{cat}_withheld"] = seg["item"].map(totals[f"{cat}_withheld"])
     columns = ["questionnaire", "item", "item_label", "rank", "y", "level", "level_label", "category", "panel",
-               "n", "pct", "xmin", "xmax", "item_n", "pct_disagree", "pct_neutral", "pct_agree"]
+               "n", "pct", "xmin", "xmax", "item_n", "pct_disagree", "pct_neutral", "pct_agree", "item_n_withheld",
+               "pct_disagree_withheld", "pct_neutral_withheld", "pct_agree_withheld", "n_withheld"]
     side_last = (seg["panel"] == "nonsubstantive").astype(int)
     return (seg.assign(_side=side_last).sort_values(["rank", "_side", "level"], kind="stable")[columns]
             .reset_index(drop=True))
-
-
-def _nonsubstantive_segments(frame: pd.DataFrame | None, questionnaire: str, items: Sequence[str]) -> pd.DataFrame:
-    """Side-panel segments of the non-substantive answers to ``items`` (empty when none was given)."""
-    columns = ["item", "level", "xmin", "xmax", "panel", "n", "pct", "category", "level_label"]
-    if frame is None or frame.empty:
-        return pd.DataFrame(columns=columns)
-    require_columns(frame, ("questionnaire", "variable", "code", "label", "n", "pct"), "nonsubstantive")
-    part = frame[(frame["questionnaire"] == questionnaire) & frame["variable"].isin(items)]
-    if not (pd.to_numeric(part["n"], errors="coerce").fillna(0) > 0).any():
-        return pd.DataFrame(columns=columns)
-    out = []
-    for item in items:
-        edge = 0.0
-        for r in part[part["variable"] == item].itertuples(index=False):
-            pct = 0.0 if pd.isna(r.pct) else float(r.pct)
-            out.append({"item": item, "level": int(r.code), "xmin": edge, "xmax": edge + pct,
-                        "panel": "nonsubstantive", "n": float(r.n) if not pd.isna(r.n) else np.nan, "pct": pct,
-                        "category": "nonsubstantive", "level_label": str(r.label)})
-            edge += pct
-    return pd.DataFrame(out, columns=columns)
 
 
 def _extent(seg: pd.DataFrame) -> float:
@@ -272,51 +285,6 @@ def _nice_step(extent: float) -> float:
         if extent / step <= 3:
             return step
     return 50
-
-
-def _total_text(pct: float, n: float, digits: int, min_cell: int) -> str:
-    """A bar-end total; with disclosure control, a total resting on 1..K-1 people prints "n<K"."""
-    count = round(pct * n / 100) if np.isfinite(pct) and np.isfinite(n) else 0
-    if min_cell > 1 and 0 < count < min_cell:
-        return f"n<{min_cell}"
-    return format_pct(pct, digits)
-
-
-def end_labels(seg: pd.DataFrame, digits: int, pad: float, min_cell: int = 0) -> pd.DataFrame:
-    """Total % disagree at each bar's left end, % agree at its right end, % neutral beside the
-    neutral bar when it is drawn in its own panel."""
-    main = seg[seg["panel"] == "main"]
-    by_item = main.groupby("item", sort=False).agg(
-        y=("y", "first"), left=("xmin", "min"), right=("xmax", "max"),
-        pct_disagree=("pct_disagree", "first"), pct_agree=("pct_agree", "first"), n=("item_n", "first"),
-    )
-    left = pd.DataFrame({"x": by_item["left"] - pad, "y": by_item["y"], "ha": "right", "panel": "main",
-                         "text": [_total_text(v, n, digits, min_cell)
-                                  for v, n in zip(by_item["pct_disagree"], by_item["n"])]})
-    right = pd.DataFrame({"x": by_item["right"] + pad, "y": by_item["y"], "ha": "left", "panel": "main",
-                          "text": [_total_text(v, n, digits, min_cell)
-                                   for v, n in zip(by_item["pct_agree"], by_item["n"])]})
-    parts = [left, right]
-    side = seg[seg["panel"] == "neutral"]
-    if not side.empty:
-        by = side.groupby("item", sort=False).agg(y=("y", "first"), right=("xmax", "max"),
-                                                   pct=("pct_neutral", "first"), n=("item_n", "first"))
-        parts.append(pd.DataFrame({"x": by["right"] + pad, "y": by["y"], "ha": "left", "panel": "neutral",
-                                   "text": [_total_text(v, n, digits, min_cell) for v, n in zip(by["pct"], by["n"])]}))
-    aside = seg[seg["panel"] == "nonsubstantive"]
-    if not aside.empty:
-        by = aside.groupby("item", sort=False).agg(y=("y", "first"), right=("xmax", "max"), pct=("pct", "sum"),
-                                                    n=("n", "sum"))
-        parts.append(pd.DataFrame({"x": by["right"] + pad, "y": by["y"], "ha": "left", "panel": "nonsubstantive",
-                                   "text": [_count_text(v, n, digits, min_cell) for v, n in zip(by["pct"], by["n"])]}))
-    return pd.concat(parts, ignore_index=True)
-
-
-def _count_text(pct: float, n: float, digits: int, min_cell: int) -> str:
-    """A side-bar total from its own count; with disclosure control 1..K-1 prints "n<K"."""
-    if min_cell > 1 and (not np.isfinite(n) or 0 < n < min_cell):
-        return f"n<{min_cell}"
-    return format_pct(pct, digits)
 
 
 def diverging_likert(
@@ -342,6 +310,7 @@ def diverging_likert(
     caption: str | None = None,
     base_size: float = 8.0,
     nonsubstantive: pd.DataFrame | None = None,
+    agreement: pd.DataFrame | None = None,
 ) -> ggplot:
     """A diverging stacked bar chart of Likert items ("deviation from neutral"), unsaved.
 
@@ -357,7 +326,9 @@ def diverging_likert(
     palette : {"BrBG", "RdBu"}
         ColorBrewer diverging scheme; neutral levels are light grey.
     min_cell : int
-        Disclosure control: a total resting on 1..K-1 respondents prints "n<K" (0: off).
+        Disclosure control: a total resting on 1..K-1 respondents prints "n<K" (0: off). With
+        protected frames (:func:`imgshare.disclosure.protect`) and their ``agreement``, withheld
+        levels are drawn as one grey block (see :mod:`imgshare.figures._withheld`).
     digits : int
         Decimals of the printed totals.
     legend_rows : int, optional
@@ -377,6 +348,8 @@ def diverging_likert(
     nonsubstantive : DataFrame, optional
         Non-substantive answers ("Don't know", "No answer"): drawn in a grey side panel right of
         the bars, as a percentage of everyone who responded (see :func:`diverging_data`).
+    agreement : DataFrame, optional
+        As for :func:`diverging_data`.
 
     Returns
     -------
@@ -392,12 +365,16 @@ def diverging_likert(
     'ggplot'
     """
     seg = diverging_data(level_counts, codebook, questionnaire, items, order=order, neutral=neutral,
-                         wrap=wrap, label=label, show_n=show_n, n_total=n_total, nonsubstantive=nonsubstantive)
+                         wrap=wrap, label=label, show_n=show_n, n_total=n_total, nonsubstantive=nonsubstantive,
+                         agreement=agreement, min_cell=min_cell)
     scale = common_scale(codebook, list(dict.fromkeys(seg["item"])))
     aside_labels = list(dict.fromkeys(seg.loc[seg["panel"] == "nonsubstantive", "level_label"]))
-    colours = {**likert_palette(scale, palette), **dict(zip(aside_labels, _aside_greys(len(aside_labels))))}
+    colours = {**likert_palette(scale, palette), **dict(zip(aside_labels, aside_greys(len(aside_labels))))}
     shown = [lv.label for lv in scale.levels if not (neutral == "omit" and lv.code in scale.neutral)] + aside_labels
     all_labels = list(scale.labels) + aside_labels
+    if (seg["level"] == WITHHELD_LEVEL).any():
+        colours = {**colours, WITHHELD_LABEL: WITHHELD_FILL}
+        shown, all_labels = [*shown, WITHHELD_LABEL], [*all_labels, WITHHELD_LABEL]
     seg = seg.assign(level_label=pd.Categorical(seg["level_label"], categories=all_labels),
                      panel=pd.Categorical(seg["panel"], categories=PANELS),
                      ymin=seg["y"] - BAR_HALF, ymax=seg["y"] + BAR_HALF)
@@ -455,6 +432,3 @@ def diverging_likert(
     return plot
 
 
-def _aside_greys(k: int) -> list[str]:
-    """Greys for answers set aside (darker than the neutral grey, so the two side panels differ)."""
-    return ["#8c8c8c", "#5f5f5f", "#a8a8a8", "#3f3f3f"][:k] + ["#777777"] * max(0, k - 4)

@@ -68,8 +68,9 @@ def domain_agreement_data(
     Returns
     -------
     DataFrame
-        questionnaire, domain, value (unrounded mean %), n_items, domain_label (with the item
-        count when it is the same for every questionnaire), group_label.
+        questionnaire, domain, value (unrounded mean %; NaN when withheld), n_items, withheld
+        (the disclosure flag of protected results, else ""), domain_label (with the item count
+        when it is the same for every questionnaire), group_label.
 
     Examples
     --------
@@ -99,8 +100,10 @@ def domain_agreement_data(
         raise FigureError("domain_agreement has no rows for the chosen domains and questionnaires")
     if rows.duplicated(["questionnaire", "domain"]).any():
         raise FigureError("domain_agreement has more than one row for a questionnaire and domain")
+    flag_col = f"{column.removeprefix('mean_')}_withheld"
+    flags = rows[flag_col].map(lambda f: f if isinstance(f, str) else "") if flag_col in rows.columns else ""
     out = rows[["questionnaire", "domain", column, "n_items"]].rename(columns={column: "value"})
-    out = out.assign(value=out["value"].astype("float64"))
+    out = out.assign(value=out["value"].astype("float64"), withheld=flags)
 
     def label(d: str) -> str:
         counts = set(out.loc[out["domain"] == d, "n_items"])
@@ -126,6 +129,7 @@ def domain_agreement_plot(
     title: str | None = None,
     caption: str | None = None,
     base_size: float = 8.0,
+    min_cell: int = 0,
 ) -> ggplot:
     """Mean % agreement with each domain's items, questionnaires side by side, values printed.
 
@@ -149,6 +153,8 @@ def domain_agreement_plot(
         Plot title and caption; a synthetic study always gets a notice in the caption.
     base_size : float
         Base font size in points.
+    min_cell : int
+        The threshold of protected results: a withheld mean gets no bar, only "withheld".
 
     Returns
     -------
@@ -168,16 +174,17 @@ def domain_agreement_plot(
     bars = bars.assign(
         domain_label=pd.Categorical(bars["domain_label"], categories=list(dict.fromkeys(bars["domain_label"]))),
         group_label=pd.Categorical(bars["group_label"], categories=groups),
-        text=[format_pct(v, digits) for v in bars["value"]],
-        text_y=bars["value"] + 1.5,
+        text=["withheld" if f else format_pct(v, digits) for v, f in zip(bars["value"], bars["withheld"])],
+        text_y=[1.5 if f else v + 1.5 for v, f in zip(bars["value"], bars["withheld"])],
     )
+    drawn = bars.assign(value=bars["value"].fillna(0.0))  # a withheld mean: no bar, only its label
     dodge = position_dodge(width=_DODGE)
     words = common_words(codebook.scales[codebook.items[i].scale]
                          for d in dict.fromkeys(bars["domain"]) for i in codebook.domains[d].items if i in codebook.items)
     axis = words.mean_axis() if measure == "agree" else f"Mean {words.negative_noun} (%)"
     return (
         ggplot(bars, aes(x="domain_label", y="value", fill="group_label"))
-        + geom_col(position=dodge, width=0.72)
+        + geom_col(aes(y="value"), data=drawn, position=dodge, width=0.72)
         + geom_text(aes(y="text_y", label="text", group="group_label"), position=dodge, va="bottom",
                     size=base_size * 7 / 8, color=INK)
         + scale_fill_manual(values=dict(zip(groups, group_greys(len(groups)), strict=True)))

@@ -21,7 +21,7 @@ from plotnine import (
 )
 
 from ..codebook import Codebook
-from ._common import default_caption, fixed_layout, format_n, n_suffix, questionnaire_label, require_columns
+from ._common import default_caption, fixed_layout, format_n, questionnaire_label, require_columns
 from ._errors import FigureError
 from ._theme import INK, theme_journal
 
@@ -62,13 +62,33 @@ def _check(flow: pd.DataFrame, codebook: Codebook) -> list[str]:
         received = float(rows.loc[rows["stage"] == "received", "n"].iloc[0])
         excluded = float(rows.loc[rows["stage"] == "excluded", "n"].sum())
         analysed = float(rows.loc[rows["stage"] == "analysed", "n"].iloc[0])
+        if "n_withheld" in rows.columns and (rows["n_withheld"].fillna("") != "").any():
+            continue  # disclosure control withheld some counts: the sum cannot be checked
         if received - excluded != analysed:
             raise FigureError(f"flow for '{q}' does not add up: {format_n(received)} received - "
                               f"{format_n(excluded)} excluded != {format_n(analysed)} analysed")
     return order
 
 
-def flow_layout(flow: pd.DataFrame, codebook: Codebook, *, wrap: int | None = 32) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _count(rows: pd.DataFrame, k: int, space: str = " ") -> str:
+    """ "n = 73", or under disclosure control "n < 5" / "n withheld" by the row's flag."""
+    from ..disclosure import count_label
+
+    flag = rows["n_withheld"].iloc[0] if "n_withheld" in rows.columns else ""
+    return count_label(rows["n"].iloc[0], flag if isinstance(flag, str) else "", k, format_n, space)
+
+
+def _excluded(rows: pd.DataFrame, received: pd.DataFrame, analysed: pd.DataFrame, k: int) -> str:
+    """The excluded total: received minus analysed, withheld when received is."""
+    flags = [f for f in (received.get("n_withheld", pd.Series([""])).iloc[0],
+                         analysed.get("n_withheld", pd.Series([""])).iloc[0]) if isinstance(f, str) and f]
+    if flags:
+        return "n withheld"
+    return f"n = {format_n(float(received['n'].iloc[0]) - float(analysed['n'].iloc[0]))}"
+
+
+def flow_layout(flow: pd.DataFrame, codebook: Codebook, *, wrap: int | None = 32,
+                min_cell: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Boxes and arrows of the participant flow diagram, in data coordinates.
 
     Parameters
@@ -80,6 +100,9 @@ def flow_layout(flow: pd.DataFrame, codebook: Codebook, *, wrap: int | None = 32
         Questionnaire labels and order (one column per questionnaire, codebook order).
     wrap : int or None
         Maximum characters per line of an exclusion reason.
+    min_cell : int
+        The threshold of a protected flow (``n_withheld`` flags): withheld counts print as
+        "n < K" or "n withheld", and the excluded total is withheld with the received count.
 
     Returns
     -------
@@ -101,15 +124,14 @@ def flow_layout(flow: pd.DataFrame, codebook: Codebook, *, wrap: int | None = 32
     for q in order:
         rows = flow[flow["questionnaire"] == q]
         excluded = rows[rows["stage"] == "excluded"]
-        reasons = [_bullet(f"{r or 'Reason not recorded'}{n_suffix(n)}", wrap)
-                   for r, n in zip(excluded["reason"], excluded["n"], strict=True)]
+        received, analysed = rows[rows["stage"] == "received"], rows[rows["stage"] == "analysed"]
+        reasons = [_bullet(f"{r or 'Reason not recorded'} ({_count(excluded.iloc[[i]], min_cell, chr(0xA0))})", wrap)
+                   for i, r in enumerate(excluded["reason"])]
         blocks[q] = {
-            "received": (float(rows.loc[rows["stage"] == "received", "n"].iloc[0]),
-                         f"Responses received\n(n = {format_n(rows.loc[rows['stage'] == 'received', 'n'].iloc[0])})"),
-            "excluded": (float(excluded["n"].sum()),
-                         "\n".join([f"Excluded (n = {format_n(excluded['n'].sum())})", *reasons])),
-            "analysed": (float(rows.loc[rows["stage"] == "analysed", "n"].iloc[0]),
-                         f"Analysed\n(n = {format_n(rows.loc[rows['stage'] == 'analysed', 'n'].iloc[0])})"),
+            "received": (float(received["n"].iloc[0]), f"Responses received\n({_count(received, min_cell)})"),
+            "excluded": (float(received["n"].iloc[0]) - float(analysed["n"].iloc[0]),
+                         "\n".join([f"Excluded ({_excluded(excluded, received, analysed, min_cell)})", *reasons])),
+            "analysed": (float(analysed["n"].iloc[0]), f"Analysed\n({_count(analysed, min_cell)})"),
         }
     # One vertical layout for all columns, so that boxes of the same stage line up.
     def height(text: str) -> float:
@@ -149,6 +171,7 @@ def participant_flow_plot(
     title: str | None = None,
     caption: str | None = None,
     base_size: float = 8.0,
+    min_cell: int = 0,
 ) -> ggplot:
     """A flow diagram of respondents, one column per questionnaire, unsaved.
 
@@ -168,6 +191,8 @@ def participant_flow_plot(
         Title and caption; a synthetic study always gets a notice in the caption.
     base_size : float
         Base font size in points.
+    min_cell : int
+        As for :func:`flow_layout`.
 
     Returns
     -------
@@ -180,7 +205,7 @@ def participant_flow_plot(
     >>> type(participant_flow_plot(cohort.flow, cohort.codebook)).__name__
     'ggplot'
     """
-    boxes, arrows = flow_layout(flow, codebook, wrap=wrap)
+    boxes, arrows = flow_layout(flow, codebook, wrap=wrap, min_cell=min_cell)
     order = list(dict.fromkeys(boxes["questionnaire"]))
     top = boxes["ymax"].max()
     bottom = boxes["ymin"].min()

@@ -38,6 +38,7 @@ from ._common import wrap as wrap_text
 from ._diverging import BAR_HALF, ORDERS, diverging_data, end_labels
 from ._errors import FigureError
 from ._palette import likert_palette
+from ._withheld import WITHHELD_FILL, WITHHELD_LABEL, WITHHELD_LEVEL
 from ._theme import INK, MUTED, theme_journal
 
 __all__ = ["paired_data", "paired_likert", "TEST_COLUMNS"]
@@ -70,8 +71,12 @@ def paired_data(
     show_n: str = "missing",
     label: str = "short",
     wrap: int | None = 60,
+    agreement: pd.DataFrame | None = None,
+    min_cell: int = 0,
 ) -> pd.DataFrame:
     """Segments of a paired diverging chart: for each item, one bar per questionnaire.
+
+    ``agreement`` and ``min_cell`` are as for :func:`~imgshare.figures.diverging_data`.
 
     Parameters
     ----------
@@ -128,7 +133,7 @@ def paired_data(
     common_scale(codebook, items)
 
     parts = [diverging_data(level_counts, codebook, q, items, order="codebook", neutral=neutral,
-                            wrap=None, show_n="never") for q in (first, second)]
+                            wrap=None, show_n="never", agreement=agreement, min_cell=min_cell) for q in (first, second)]
     seg = pd.concat(parts, ignore_index=True)
     position = {item: k for k, item in enumerate(items)}
     if order == "agree":
@@ -157,8 +162,9 @@ def paired_data(
     seg["heading_y"] = seg["item"].map(heading_y)
     labels = {q: codebook.questionnaires[q].label for q in (first, second)}
     with_n = (show_n == "always") | ((show_n == "missing") & (seg["item_n"] < seg["questionnaire"].map(n_all)))
-    seg["group_label"] = [labels[q] + (n_suffix(n) if w else "") for q, n, w
-                          in zip(seg["questionnaire"], seg["item_n"], with_n, strict=True)]
+    with_n = with_n | (seg["item_n_withheld"] != "")
+    seg["group_label"] = [labels[q] + (n_suffix(n, f, min_cell) if w else "") for q, n, w, f
+                          in zip(seg["questionnaire"], seg["item_n"], with_n, seg["item_n_withheld"], strict=True)]
     return seg.sort_values(["rank", "y", "level"], ascending=[True, False, True], kind="stable").reset_index(drop=True)
 
 
@@ -171,8 +177,16 @@ def _stats_labels(tests: pd.DataFrame, comparison: str, items: Sequence[str], ef
     if absent:
         raise FigureError(f"tests has no row for comparison '{comparison}', item(s) {', '.join(absent)}")
     by_item = rows.set_index("outcome")
-    return {i: f"{format_p(float(by_item.at[i, 'p']))}, {effect_label} = {format_signed(by_item.at[i, 'effect'])}"
-            for i in items}
+
+    def text(i) -> str:
+        row = by_item.loc[i]
+        if isinstance(row.get("test_withheld"), str) and row["test_withheld"]:
+            return "test withheld (small counts)"
+        effect = (f"{effect_label} withheld" if isinstance(row.get("effect_withheld"), str) and row["effect_withheld"]
+                  else f"{effect_label} = {format_signed(row['effect'])}")
+        return f"{format_p(float(row['p']))}, {effect}"
+
+    return {i: text(i) for i in items}
 
 
 def paired_likert(
@@ -197,6 +211,7 @@ def paired_likert(
     caption: str | None = None,
     base_size: float = 8.0,
     min_cell: int = 0,
+    agreement: pd.DataFrame | None = None,
 ) -> ggplot:
     """Diverging bars of two questionnaires for each common item, with each item's test, unsaved.
 
@@ -234,12 +249,16 @@ def paired_likert(
     'ggplot'
     """
     seg = paired_data(level_counts, codebook, comparison, items, order=order, neutral=neutral, show_n=show_n,
-                      label=label, wrap=wrap)
+                      label=label, wrap=wrap, agreement=agreement, min_cell=min_cell)
     item_ids = list(dict.fromkeys(seg["item"]))
     scale = common_scale(codebook, item_ids)
     colours = likert_palette(scale, palette)
     shown = [lv.label for lv in scale.levels if not (neutral == "omit" and lv.code in scale.neutral)]
-    seg = seg.assign(level_label=pd.Categorical(seg["level_label"], categories=list(scale.labels)),
+    limits = list(scale.labels)
+    if (seg["level"] == WITHHELD_LEVEL).any():
+        colours = {**colours, WITHHELD_LABEL: WITHHELD_FILL}
+        shown, limits = [*shown, WITHHELD_LABEL], [*limits, WITHHELD_LABEL]
+    seg = seg.assign(level_label=pd.Categorical(seg["level_label"], categories=limits),
                      ymin=seg["y"] - BAR_HALF, ymax=seg["y"] + BAR_HALF)
 
     extent = max(-seg["xmin"].min(), seg["xmax"].max(), 1.0)
@@ -271,7 +290,7 @@ def paired_likert(
         + geom_text(aes(x="x", y="y", label="text"), data=heads, size=base_size, color=INK, ha="left",
                     va="center", fontweight="bold")
         + geom_blank(aes(x="x", y="y"), data=pd.DataFrame({"x": [-limit, limit], "y": [bottom, top]}))
-        + scale_fill_manual(values=colours, breaks=shown, limits=list(scale.labels), drop=False,
+        + scale_fill_manual(values=colours, breaks=shown, limits=limits, drop=False,
                             labels=[wrap_text(s, legend_wrap) for s in shown])
         + scale_x_continuous(breaks=list(np.arange(-100, 101, 25 if extent > 40 else 10)),
                              labels=lambda xs: [f"{abs(x):g}" for x in xs], expand=(0, 0))

@@ -47,9 +47,12 @@ def _published_text(row: Any) -> str:
     return text + ("%" if row.percent_sign else "")
 
 
-def _computed_text(row: Any, min_cell: int) -> str:
+def _computed_text(row: Any, min_cell: int, flag: str = "") -> str:
+    from ..disclosure import SMALL, small_text
     from ..tables import fmt_p
 
+    if flag:
+        return small_text(min_cell) if flag == SMALL else "withheld"
     value = row.computed
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
@@ -63,13 +66,16 @@ def _computed_text(row: Any, min_cell: int) -> str:
     return _fmt(value, int(row.decimals) + 1) + ("%" if row.percent_sign else "")
 
 
-def _verdict_text(row: Any) -> str:
+def _verdict_text(row: Any, flag: str = "") -> str:
+    if flag:  # a verdict against a printed value would give the computed one back
+        return "not shown (small counts)"
     if row.verdict == "mismatch":
         return "mismatch (expected)" if bool(row.expected) else "MISMATCH"
     return str(row.verdict)
 
 
-def _check_table(label: str, caption: str, part: pd.DataFrame, codebook: Any, min_cell: int) -> LabelledTable:
+def _check_table(label: str, caption: str, part: pd.DataFrame, codebook: Any, min_cell: int,
+                 flags: dict[str, str] | None = None) -> LabelledTable:
     import pandas as pd
 
     from ..tables import Footnote, TableSpec
@@ -81,12 +87,17 @@ def _check_table(label: str, caption: str, part: pd.DataFrame, codebook: Any, mi
         "source": part["source"].astype(str),
         "printed": part["printed"].astype(str),
         "published": [_published_text(r) for r in part.itertuples(index=False)],
-        "computed": [_computed_text(r, min_cell) for r in part.itertuples(index=False)],
-        "verdict": [_verdict_text(r) for r in part.itertuples(index=False)],
+        "computed": [_computed_text(r, min_cell, (flags or {}).get(r.id, "")) for r in part.itertuples(index=False)],
+        "verdict": [_verdict_text(r, (flags or {}).get(r.id, "")) for r in part.itertuples(index=False)],
     })
     notes: list = ["Computed values are shown to one decimal place more than printed. 'match (truncated)': "
                    "the printed value is the computed one cut off, not rounded."]
+    if flags and any(flags.get(r.id) for r in part.itertuples(index=False)):
+        notes.append(f"Values the report withholds to protect counts of fewer than {min_cell} respondents are not "
+                     "shown, nor are their verdicts.")
     for i, r in enumerate(part.itertuples(index=False)):
+        if flags and flags.get(r.id):
+            continue
         if str(r.note).strip() and r.verdict != "match":
             notes.append(Footnote(str(r.note).strip(), column="verdict", row=i))
     spec = TableSpec(label=label, title=caption, data=data, stub="printed", stubhead="As printed", groups="source",
@@ -119,8 +130,12 @@ def _findings_table(flagged: pd.DataFrame, codebook: Any) -> LabelledTable | Non
     return LabelledTable(label, caption, table_formats(spec))
 
 
-def audit_report(cohort: Any, published_path: Path | str, *, min_cell: int = 0) -> AuditReport:
+def audit_report(cohort: Any, published_path: Path | str, *, min_cell: int = 0, results: Any = None) -> AuditReport:
     """Check every value in ``published_path`` against ``cohort`` and lay the results out.
+
+    Under ``min_cell`` K a computed value (and its verdict) is printed only when the protected
+    results (``results``, else computed here) print the same quantity (see
+    :mod:`imgshare.report._audit_withheld`).
 
     Returns
     -------
@@ -133,6 +148,13 @@ def audit_report(cohort: Any, published_path: Path | str, *, min_cell: int = 0) 
 
     published = load_published(published_path)
     checked = check(cohort, published)
+    flags = None
+    if min_cell > 1:
+        from ..analysis import analyse
+        from ..disclosure import protect
+        from ._audit_withheld import audit_flags
+
+        flags = audit_flags(published, protect(results if results is not None else analyse(cohort), min_cell))
     findings = consistency(published, cohort.codebook)
     grouped = audit_tables(checked, findings)
     tables = []
@@ -143,7 +165,7 @@ def audit_report(cohort: Any, published_path: Path | str, *, min_cell: int = 0) 
         else:
             caption = f"Reproduction audit: values printed in the {kind} (secondary source)"
         label = "tbl-audit-" + "".join(c if c.isalnum() else "-" for c in str(kind).lower())
-        tables.append(_check_table(label, caption, part, cohort.codebook, min_cell))
+        tables.append(_check_table(label, caption, part, cohort.codebook, min_cell, flags))
     findings_table = _findings_table(grouped.flagged, cohort.codebook)
     if findings_table is not None:
         tables.append(findings_table)

@@ -54,7 +54,8 @@ class ExhibitsMixin:
         if self._exhibits is None:
             from ..exhibits import build_exhibits
 
-            self._exhibits = build_exhibits(self._raw, min_cell=self.min_cell, numbers=self.numbers)
+            # from the protected results: build_exhibits would otherwise protect them a second time
+            self._exhibits = build_exhibits(self.results, min_cell=self.min_cell, numbers=self.numbers)
         return self._exhibits
 
     def has(self, label: str) -> bool:
@@ -117,36 +118,28 @@ class ExhibitsMixin:
     # -- tables the study manuscript lays out itself -------------------------------------------
     def categorical_grid(self, label: str, questionnaire: str, variables: Sequence[str]):
         """One bare table of several categorical variables sharing their levels (a row each)."""
-        from ..disclosure import suppress_frame
         from ..tables import tbl_categorical_grid
         from ._exhibit import bare_table
 
-        d = self._raw.descriptives
+        d = self.results.descriptives  # disclosure-controlled, like every other exhibit
         frames = {}
         for vid in variables:
             self._variable(questionnaire, vid)
-            frame = d[(d["questionnaire"] == questionnaire) & (d["variable"] == vid)].reset_index(drop=True)
-            if self.min_cell > 1:
-                frame = suppress_frame(frame, "n", [], self.min_cell)
-                frame.attrs["min_cell"] = self.min_cell
-            frames[vid] = frame
+            frames[vid] = d[(d["questionnaire"] == questionnaire) & (d["variable"] == vid)].reset_index(drop=True)
         spec = tbl_categorical_grid(frames, self.codebook, label, questionnaire=questionnaire,
                                     decimals=self.numbers.percent_decimals, min_cell=self.min_cell or None)
         return bare_table(spec)
 
     def item_table(self, label: str, questionnaire: str, items: Sequence[str], *, stubhead: str | None = None):
         """One bare table of the answers to some statements (counts and percentages per level)."""
-        from ..disclosure import suppress_frame
         from ..tables import tbl_likert_item
         from ._exhibit import bare_table
 
         for item in items:
             self._item(questionnaire, item)
-        levels = self._raw.item_levels
+        levels = self.results.item_levels  # disclosure-controlled, like every other exhibit
         frame = levels[(levels["questionnaire"] == questionnaire) & levels["item"].isin(list(items))]
         frame = frame.reset_index(drop=True)
-        if self.min_cell > 1:
-            frame = suppress_frame(frame, "n", ["item"], self.min_cell)
         kwargs = {"stubhead": stubhead} if stubhead else {}
         spec = tbl_likert_item(frame, self.codebook, label, questionnaire=questionnaire, items=list(items),
                                decimals=self.numbers.percent_decimals, min_cell=self.min_cell or None, **kwargs)

@@ -37,6 +37,17 @@ def quotable(answer: str) -> bool:
     return _IDENTIFYING.search(answer) is None
 
 
+def _withheld(row: Any, column: str) -> bool:
+    """Whether disclosure control withheld ``column`` of a protected row (its ``<column>_withheld`` flag)."""
+    flag = getattr(row, f"{column}_withheld", "")
+    return isinstance(flag, str) and bool(flag)
+
+
+def pd_blank(frame: Any) -> Any:
+    """An all-empty flag column for a frame without disclosure flags."""
+    return frame["comparison"].map(lambda _: "")
+
+
 def _missing(x: Any) -> bool:
     if x is None:
         return True
@@ -120,11 +131,15 @@ class ProseMixin:
         row = self._test_row(comparison, outcome)
         if row.test == "none":
             return Markdown(f"not tested ({plain(row.reason)})")
+        if _withheld(row, "test"):
+            return Markdown("withheld to protect small counts")
         return Markdown(self._test_detail(row))
 
     def higher(self, comparison: str, outcome: str) -> Markdown:
         """The group with the higher (highest) mean rank on an outcome, for mid-sentence use."""
         row = self._test_row(comparison, outcome)
+        if _withheld(row, "higher_group"):
+            return Markdown("a group not named (withheld to protect small counts)")
         if not row.higher_group:
             return Markdown("neither group")
         return self.group_name(comparison, row.higher_group)
@@ -151,7 +166,8 @@ class ProseMixin:
             chosen = rows if chosen.empty else chosen
             if chosen.empty:
                 continue
-            tested = chosen[chosen["test"] != "none"]
+            hidden = chosen.get("test_withheld", pd_blank(chosen)).fillna("") != ""
+            tested = chosen[(chosen["test"] != "none") & ~hidden]
             sig = tested[tested[p_col] < alpha]
             non = tested[~(tested[p_col] < alpha)]
             sentences = []
@@ -175,9 +191,10 @@ class ProseMixin:
                                      f"{other} for {join_words([Markdown(i) for i in items])}.")
             else:
                 for r in sig.itertuples(index=False):
+                    best = ("" if _withheld(r, "higher_group") else
+                            f", with the highest mean rank among {self.group_name(cid, r.higher_group)}")
                     sentences.append(f"{sentence_case(self.outcome_name(r.outcome, r.outcome_kind))} differed "
-                                     f"between the groups ({self._test_detail(r)}), with the highest mean rank among "
-                                     f"{self.group_name(cid, r.higher_group)}.")
+                                     f"between the groups ({self._test_detail(r)}){best}.")
             if len(non):
                 names = join_words([self.outcome_name(r.outcome, r.outcome_kind) for r in non.itertuples(index=False)])
                 ps = non[p_col].astype(float)
@@ -191,6 +208,11 @@ class ProseMixin:
             for r in chosen[chosen["test"] == "none"].itertuples(index=False):
                 sentences.append(f"{sentence_case(self.outcome_name(r.outcome, r.outcome_kind))} was not tested "
                                  f"({plain(r.reason)}).")
+            withheld = chosen[(chosen["test"] != "none") & hidden]
+            if len(withheld):
+                names = join_words([self.outcome_name(r.outcome, r.outcome_kind) for r in withheld.itertuples(index=False)])
+                sentences.append(f"The {'tests' if len(withheld) > 1 else 'test'} for {names} "
+                                 f"{'are' if len(withheld) > 1 else 'is'} withheld to protect small counts.")
             paragraphs.append(f"**{plain(comp.label)}.** " + " ".join(sentences))
         return Markdown("\n\n".join(paragraphs))
 
@@ -244,14 +266,13 @@ class ProseMixin:
         if k <= 1:
             return Markdown("")
         text = (f"For disclosure control, counts from 1 to {k - 1} are printed as \"\\<{k}\" in the tables, "
-                "figures and text, and further counts are withheld where a total or another published number would "
-                "reveal them.")
-        flow = self._raw.flow
-        small = int(((flow["n"] > 0) & (flow["n"] < k)).sum())
-        if small:
-            # The flow diagram and table keep their totals so that they add up: say what they show.
-            text += (f" The participant flow diagram and table show their counts in full, including {small} below "
-                     f"{k}; the text does not.")
+                "figures and text, and further counts are withheld (printed as \"–\") where a total or another "
+                "published number would reveal them.")
+        flow = self.results.flow
+        if "n_withheld" in flow.columns and (flow.loc[flow["stage"] == "received", "n_withheld"] != "").any():
+            # The flow no longer adds up on the page: say why.
+            text += (f" Where fewer than {k} responses were excluded in all, the number received is withheld, "
+                     "since received minus analysed would give it.")
         return Markdown(text)
 
     def data_notes(self) -> Markdown:

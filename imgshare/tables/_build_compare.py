@@ -14,6 +14,7 @@ from ..codebook import Codebook
 from ._format import DASH, NumberStyle, fmt_count, fmt_number, fmt_p, is_missing
 from ._lookup import group_label, outcome_label, require_columns, require_numeric
 from ._spec import Footnote, TableError, TableSpec
+from ._withheld import Withheld, flag_of
 
 __all__ = ["tbl_comparisons", "TEST_NAMES", "EFFECT_MEASURES"]
 
@@ -50,7 +51,7 @@ def _text(value) -> str:
 def tbl_comparisons(tests: pd.DataFrame, groups: pd.DataFrame, codebook: Codebook, label: str, *,
                     comparison: str, title: str | None = None, decimals: int = 2,
                     p_adjust: str | None = None, effect_measures: Mapping[str, tuple[str, str]] | None = None,
-                    style: NumberStyle | None = None) -> TableSpec:
+                    style: NumberStyle | None = None, min_cell: int | None = None) -> TableSpec:
     """One group comparison: mean rank per group, statistic, df, p and effect (95% CI) per outcome.
 
     Parameters
@@ -76,6 +77,9 @@ def tbl_comparisons(tests: pd.DataFrame, groups: pd.DataFrame, codebook: Codeboo
     style : NumberStyle, optional
         The project's number style; effect sizes get :meth:`NumberStyle.effect_ci`'s digits (an
         ε² of 0.004 prints "0.004", not "0.00"). Default: ``statistic_decimals=decimals``.
+    min_cell : int, optional
+        The small-cell threshold of results from :func:`imgshare.disclosure.protect`: values
+        flagged withheld print as ``<K`` or the withheld mark.
 
     Notes
     -----
@@ -103,26 +107,38 @@ def tbl_comparisons(tests: pd.DataFrame, groups: pd.DataFrame, codebook: Codeboo
         and (part["test"] == "spearman").any()
     ranks = groups[groups["comparison"] == comparison]
     measures = {**EFFECT_MEASURES, **(effect_measures or {})}
-    run = [not is_missing(s) for s in part["statistic"]]
+    marks = Withheld(min_cell)
+    rows = [row for _, row in part.iterrows()]
+    test_flag = [flag_of(r, "test") for r in rows]
+    run = [not is_missing(s) or bool(f) for s, f in zip(part["statistic"], test_flag)]
+
+    def cell(flag: str, shown, column: str, i: int) -> str:
+        return marks.text(flag, shown, column, i)
 
     data: dict[str, list] = {"outcome": [outcome_label(codebook, o, k) for o, k in zip(part["outcome"], kinds)]}
     labels: dict[str, str] = {}
-    group_cols = _group_columns(data, labels, part, ranks, codebook, comparison)
-    data["n"] = [fmt_count(n) for n in part["n"]]
+    group_cols = _group_columns(data, labels, part, ranks, codebook, comparison, marks)
+    data["n"] = [cell(flag_of(r, "n"), lambda r=r: fmt_count(r["n"]), "n", i) for i, r in enumerate(rows)]
     if not correlational:
         # U moves in steps of 0.5, so it prints exactly; H is rounded like the effect.
-        data["statistic"] = [DASH if not ok else fmt_count(s, 1) if t == "mann-whitney" else fmt_number(s, decimals)
-                             for s, t, ok in zip(part["statistic"], part["test"], run)]
+        data["statistic"] = [DASH if not ok else cell(tf, lambda r=r: fmt_count(r["statistic"], 1) if r["test"] ==
+                                                      "mann-whitney" else fmt_number(r["statistic"], decimals),
+                                                      "statistic", i)
+                             for i, (r, ok, tf) in enumerate(zip(rows, run, test_flag))]
     if (part["test"] == "kruskal-wallis").any():  # a Mann-Whitney-only table has no df column of dashes
         data["dof"] = [fmt_count(d) if ok and not is_missing(d) else DASH for d, ok in zip(part["dof"], run)]
-    data["p"] = [fmt_p(p) if ok else DASH for p, ok in zip(part["p"], run)]
+    data["p"] = [cell(tf, lambda r=r: fmt_p(r["p"]), "p", i) if ok else DASH
+                 for i, (r, ok, tf) in enumerate(zip(rows, run, test_flag))]
     if "p_adj" in part.columns:
-        data["p_adj"] = [fmt_p(p) if ok and not is_missing(p) else DASH for p, ok in zip(part["p_adj"], run)]
-    data["effect"] = [style.effect_ci(e, lo, hi) if ok and not is_missing(e) else DASH
-                      for e, lo, hi, ok in zip(part["effect"], part["effect_ci_low"], part["effect_ci_high"], run)]
+        data["p_adj"] = [cell(tf, lambda r=r: fmt_p(r["p_adj"]) if not is_missing(r["p_adj"]) else DASH, "p_adj", i)
+                         if ok else DASH for i, (r, ok, tf) in enumerate(zip(rows, run, test_flag))]
+    data["effect"] = [cell(flag_of(r, "effect"), lambda r=r: style.effect_ci(
+        r["effect"], r["effect_ci_low"], r["effect_ci_high"]) if not is_missing(r["effect"]) else DASH, "effect", i)
+        if ok else DASH for i, (r, ok) in enumerate(zip(rows, run))]
     if not correlational:
-        data["higher"] = [_higher(codebook, comparison, ranks, h) if ok else DASH
-                          for h, ok in zip(part["higher_group"], run)]
+        data["higher"] = [cell(flag_of(r, "higher_group"), lambda r=r: _higher(
+            codebook, comparison, ranks, r["higher_group"]), "higher", i) if ok else DASH
+            for i, (r, ok) in enumerate(zip(rows, run))]
 
     test_ids = [t for t in dict.fromkeys(part["test"].map(_text)) if t]
     if "effect_measure" in part.columns:
@@ -140,8 +156,9 @@ def tbl_comparisons(tests: pd.DataFrame, groups: pd.DataFrame, codebook: Codeboo
     if len(set(kinds)) > 1:
         data["kind"] = [KIND_GROUPS[k] for k in kinds]
 
-    notes = _notes(part, test_ids, measure_ids, measures, run, p_adjust)
-    if any(style.effect_decimals(e) > style.statistic_decimals for e, ok in zip(part["effect"], run) if ok):
+    notes = _notes(part, test_ids, measure_ids, measures, run, p_adjust) + marks.notes()
+    if any(style.effect_decimals(e) > style.statistic_decimals for e, ok in zip(part["effect"], run)
+           if ok and not is_missing(e)):
         notes.append(f"Effect sizes too small to show at {style.statistic_decimals} decimals print with more.")
     comp = codebook.comparisons.get(comparison)
     return TableSpec(label=label, title=title or (comp.label if comp is not None else str(comparison)),
@@ -165,24 +182,38 @@ def _higher(codebook: Codebook, comparison: str, ranks: pd.DataFrame, group) -> 
     return _group_name(codebook, comparison, ranks, text) if text and text != "neither" else DASH
 
 
-def _group_columns(data, labels, part, ranks, codebook, comparison) -> list[str]:
+def _group_columns(data, labels, part, ranks, codebook, comparison, marks: Withheld) -> list[str]:
     """A mean-rank column per group; the group's n goes in its label when it is the same throughout."""
+    from ..disclosure import count_label
+
     cols = []
     for j, g in enumerate(dict.fromkeys(ranks["group"])):
         gr = ranks[ranks["group"] == g].drop_duplicates("outcome").set_index("outcome")
-        ns = gr.loc[gr.index.isin(part["outcome"]), "n"].dropna().unique()
-        same_n = len(ns) == 1
+        used = gr.loc[gr.index.isin(part["outcome"])]
+        sizes = {(None if is_missing(r["n"]) else float(r["n"]), flag_of(r, "n")) for _, r in used.iterrows()}
+        same_n = len(sizes) == 1
         col = f"group_{j}"
         cols.append(col)
         name = _group_name(codebook, comparison, ranks, g)
-        labels[col] = f"{name} (n\u00a0=\u00a0{fmt_count(ns[0])})" if same_n else name
+        if same_n:
+            n, flag = sizes.pop()
+            labels[col] = f"{name} ({count_label(n, flag, marks.k, fmt_count, chr(0xA0))})"
+        else:
+            labels[col] = name
         cells = []
-        for o in part["outcome"]:
-            if o not in gr.index or is_missing(gr.loc[o, "mean_rank"]):
+        for i, o in enumerate(part["outcome"]):
+            if o not in gr.index:
                 cells.append(DASH)
                 continue
-            mr = fmt_number(gr.loc[o, "mean_rank"], 1)
-            cells.append(mr if same_n else f"{mr} ({fmt_count(gr.loc[o, 'n'])})")
+            row = gr.loc[o]
+            rank_flag = flag_of(row, "mean_rank")
+            if not rank_flag and is_missing(row["mean_rank"]):
+                cells.append(DASH)
+                continue
+            mr = marks.text(rank_flag, lambda row=row: fmt_number(row["mean_rank"], 1), col, i)
+            if not same_n:
+                mr = f"{mr} ({marks.text(flag_of(row, 'n'), lambda row=row: fmt_count(row['n']), col, i)})"
+            cells.append(mr)
         data[col] = cells
     return cols
 

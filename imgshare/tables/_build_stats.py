@@ -11,9 +11,10 @@ from collections.abc import Sequence
 import pandas as pd
 
 from ..codebook import Codebook, common_words
-from ._format import DASH, fmt_count, fmt_estimate_ci, fmt_number, fmt_suppressed, is_missing
+from ._format import DASH, fmt_count, fmt_estimate_ci, fmt_number, is_missing
 from ._lookup import outcome_label, questionnaire_label, require_columns, require_numeric
 from ._spec import Footnote, TableError, TableSpec
+from ._withheld import Withheld, flag_of
 
 __all__ = ["tbl_theme_correlations", "tbl_item_agreement", "tbl_reliability", "grouped_by_domain"]
 
@@ -40,7 +41,7 @@ def grouped_by_domain(codebook: Codebook, ids: Sequence[str], kind: str) -> tupl
 
 def tbl_theme_correlations(summary: pd.DataFrame, codebook: Codebook, label: str = "tbl-theme-correlations", *,
                            title: str = "Spearman correlation between the items of each theme",
-                           alpha: float | None = None, decimals: int = 2) -> TableSpec:
+                           alpha: float | None = None, decimals: int = 2, min_cell: int | None = None) -> TableSpec:
     """Within-theme Spearman correlations, questionnaires side by side.
 
     ``summary``: ``questionnaire, theme, n_pairs, rho, rho_min, rho_max, n_significant``, and
@@ -62,6 +63,7 @@ def tbl_theme_correlations(summary: pd.DataFrame, codebook: Codebook, label: str
     qids = list(dict.fromkeys(summary["questionnaire"]))
     data: dict[str, list] = {"theme": [outcome_label(codebook, t, "theme") for t in themes]}
     spanners, labels, notes = {}, {}, []
+    marks = Withheld(min_cell)
     summarised = False
     for k, qid in enumerate(qids):
         part = summary[summary["questionnaire"] == qid].drop_duplicates("theme").set_index("theme")
@@ -73,8 +75,10 @@ def tbl_theme_correlations(summary: pd.DataFrame, codebook: Codebook, label: str
             row = part.loc[t]
             pairs = int(row["n_pairs"])
             summarised |= pairs > 1 and not is_missing(row["rho"])
-            rho.append(fmt_number(row["rho"], decimals) or DASH)
-            rng.append(DASH if pairs < 2 else _range(row["rho_min"], row["rho_max"], decimals))
+            hidden = flag_of(row, "rho")
+            rho.append(marks.text(hidden, lambda row=row: fmt_number(row["rho"], decimals) or DASH, f"rho_{k}", r))
+            rng.append(DASH if pairs < 2 else marks.text(hidden, lambda row=row: _range(
+                row["rho_min"], row["rho_max"], decimals), f"range_{k}", r))
             sig.append(f"{int(row['n_significant'])}/{pairs}" if not is_missing(row["n_significant"]) else DASH)
             reason = str(row["reason"]).strip() if "reason" in part.columns and not is_missing(row["reason"]) else ""
             if reason:
@@ -92,7 +96,7 @@ def tbl_theme_correlations(summary: pd.DataFrame, codebook: Codebook, label: str
             f"Significant pairs: item pairs with p < {_plain(alpha)}, of all pairs."]
     return TableSpec(label=label, title=title, data=pd.DataFrame(data), stub="theme", stubhead="Theme",
                      groups="domain" if groups is not None else None, column_labels=labels, spanners=spanners,
-                     footnotes=head + notes, is_synthetic=codebook.study.synthetic)
+                     footnotes=head + notes + marks.notes(), is_synthetic=codebook.study.synthetic)
 
 
 def _plain(x: float) -> str:
@@ -106,17 +110,18 @@ def _range(low, high, decimals: int) -> str:
     return f"{fmt_number(low, decimals)} to {fmt_number(high, decimals)}"
 
 
-def _count_column(part: pd.DataFrame, items: list[str], column: str, min_cell: int | None) -> list[str] | None:
-    """Counts of ``column`` per item (a dash where not asked, "<K" where withheld), or None when
-    every count is zero."""
+def _count_column(part: pd.DataFrame, items: list[str], column: str, marks: Withheld,
+                  name: str) -> list[str] | None:
+    """Counts of ``column`` per item (a dash where not asked, "<K" or the withheld mark where
+    withheld), or None when every count is zero."""
     if column not in part.columns:
         return None
     values = pd.to_numeric(part[column], errors="coerce")
-    if not ((values.fillna(0) > 0) | (values.isna() & (min_cell is not None))).any():
+    flags = part[f"{column}_withheld"].fillna("") if f"{column}_withheld" in part.columns else values.map(lambda _: "")
+    if not ((values.fillna(0) > 0) | (flags != "")).any():
         return None
-    withheld = fmt_suppressed(min_cell) if min_cell else DASH
-    return [DASH if i not in part.index else withheld if is_missing(part.loc[i, column])
-            else fmt_count(part.loc[i, column]) for i in items]
+    return [DASH if i not in part.index else marks.text(flag_of(part.loc[i], column), lambda i=i: fmt_count(
+        part.loc[i, column]), name, r) for r, i in enumerate(items)]
 
 
 def tbl_item_agreement(agreement: pd.DataFrame, codebook: Codebook, label: str = "tbl-item-agreement", *,
@@ -139,22 +144,27 @@ def tbl_item_agreement(agreement: pd.DataFrame, codebook: Codebook, label: str =
     words = common_words(codebook.scales[codebook.items[i].scale] for i in items if i in codebook.items)
     data: dict[str, list] = {"item": [outcome_label(codebook, i, "item") for i in items]}
     labels, spanners, notes = {}, {}, []
+    marks = Withheld(min_cell)
     nonsub_names = _nonsubstantive_names(codebook, items)
     for k, qid in enumerate(dict.fromkeys(agreement["questionnaire"])):
         part = agreement[agreement["questionnaire"] == qid].set_index("item")
-        cats = ["agree"] + (["neutral"] if part["pct_neutral"].notna().any() else []) + ["disagree"]
+        has_neutral = part["pct_neutral"].notna().any() or (
+            part.get("pct_neutral_withheld", pd.Series(dtype=object)).astype(str).ne("").any())
+        cats = ["agree"] + (["neutral"] if has_neutral else []) + ["disagree"]
         cols = []
         for cat in cats:
             col = f"{cat}_{k}"
-            data[col] = [fmt_number(part.loc[i, f"pct_{cat}"], decimals) or DASH if i in part.index else DASH
-                         for i in items]
+            data[col] = [marks.text(flag_of(part.loc[i], f"pct_{cat}"), lambda i=i, cat=cat: fmt_number(
+                part.loc[i, f"pct_{cat}"], decimals) or DASH, col, r) if i in part.index else DASH
+                for r, i in enumerate(items)]
             labels[col] = words.column(cat)
             cols.append(col)
-        data[f"n_{k}"] = [fmt_count(part.loc[i, "n"]) if i in part.index else DASH for i in items]
+        data[f"n_{k}"] = [marks.text(flag_of(part.loc[i], "n"), lambda i=i: fmt_count(part.loc[i, "n"]), f"n_{k}", r)
+                          if i in part.index else DASH for r, i in enumerate(items)]
         labels[f"n_{k}"] = "n"
         cols.append(f"n_{k}")
         for column, header in (("nonsubstantive", nonsub_names), ("missing", "Missing")):
-            counts = _count_column(part, items, column, min_cell)
+            counts = _count_column(part, items, column, marks, f"{column}_{k}")
             if counts is not None:
                 data[f"{column}_{k}"] = counts
                 labels[f"{column}_{k}"] = header
@@ -175,7 +185,7 @@ def tbl_item_agreement(agreement: pd.DataFrame, codebook: Codebook, label: str =
     return TableSpec(label=label, title=title or default_title, data=pd.DataFrame(data), stub="item",
                      stubhead="Statement",
                      groups="domain" if groups is not None else None, column_labels=labels, spanners=spanners,
-                     footnotes=head + notes, is_synthetic=codebook.study.synthetic)
+                     footnotes=head + notes + marks.notes(), is_synthetic=codebook.study.synthetic)
 
 
 def _nonsubstantive_names(codebook: Codebook, items: Sequence[str]) -> str:
@@ -191,7 +201,8 @@ def _nonsubstantive_names(codebook: Codebook, items: Sequence[str]) -> str:
 
 
 def tbl_reliability(alpha: pd.DataFrame, codebook: Codebook, label: str = "tbl-reliability", *,
-                    title: str = "Internal consistency of each theme", decimals: int = 2) -> TableSpec:
+                    title: str = "Internal consistency of each theme", decimals: int = 2,
+                    min_cell: int | None = None) -> TableSpec:
     """Cronbach's α (95% CI) per theme, questionnaires side by side.
 
     ``alpha``: ``questionnaire, theme, alpha, ci_low, ci_high, n`` and the number of items as
@@ -204,16 +215,25 @@ def tbl_reliability(alpha: pd.DataFrame, codebook: Codebook, label: str = "tbl-r
     themes, groups = grouped_by_domain(codebook, list(alpha["theme"]), "theme")
     data: dict[str, list] = {"theme": [outcome_label(codebook, t, "theme") for t in themes]}
     labels, spanners, notes = {}, {}, []
+    marks = Withheld(min_cell)
     for k, qid in enumerate(dict.fromkeys(alpha["questionnaire"])):
         part = alpha[alpha["questionnaire"] == qid].drop_duplicates("theme").set_index("theme")
 
         def cell(t, fn):
             return fn(part.loc[t]) if t in part.index else DASH
 
+        def alpha_text(r, row, k=k):
+            if flag_of(r, "alpha"):
+                return marks.text("withheld", str, f"alpha_{k}", row)
+            if flag_of(r, "ci"):  # the interval needs n: with alpha it would give n back
+                marks.text("withheld", str, f"alpha_{k}", row)
+                return f"{fmt_number(r['alpha'], decimals)} (–)"
+            return fmt_estimate_ci(r["alpha"], r["ci_low"], r["ci_high"], decimals) or DASH
+
         data[f"items_{k}"] = [cell(t, lambda r: fmt_count(r[items_col])) for t in themes]
-        data[f"n_{k}"] = [cell(t, lambda r: fmt_count(r["n"])) for t in themes]
-        data[f"alpha_{k}"] = [cell(t, lambda r: fmt_estimate_ci(r["alpha"], r["ci_low"], r["ci_high"], decimals)
-                                   or DASH) for t in themes]
+        data[f"n_{k}"] = [cell(t, lambda r, i=i, k=k: marks.text(flag_of(r, "n"), lambda: fmt_count(r["n"]),
+                                                                   f"n_{k}", i)) for i, t in enumerate(themes)]
+        data[f"alpha_{k}"] = [cell(t, lambda r, i=i: alpha_text(r, i)) for i, t in enumerate(themes)]
         labels.update({f"items_{k}": "Items", f"n_{k}": "n", f"alpha_{k}": "α (95% CI)"})
         spanners[questionnaire_label(codebook, qid)] = [f"items_{k}", f"n_{k}", f"alpha_{k}"]
         if "reason" in part.columns:
@@ -227,4 +247,4 @@ def tbl_reliability(alpha: pd.DataFrame, codebook: Codebook, label: str = "tbl-r
         head.append("Reverse-keyed items are reversed before scoring.")
     return TableSpec(label=label, title=title, data=pd.DataFrame(data), stub="theme", stubhead="Theme",
                      groups="domain" if groups is not None else None, column_labels=labels, spanners=spanners,
-                     footnotes=head + notes, is_synthetic=codebook.study.synthetic)
+                     footnotes=head + notes + marks.notes(), is_synthetic=codebook.study.synthetic)

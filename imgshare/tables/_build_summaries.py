@@ -12,9 +12,16 @@ import pandas as pd
 
 from ..codebook import Codebook
 from ._build_stats import grouped_by_domain
-from ._format import DASH, NumberStyle, fmt_count, fmt_suppressed, is_missing
+from ..disclosure import SMALL, WITHHELD
+from ._format import DASH, NumberStyle, fmt_count, is_missing
 from ._lookup import group_label, questionnaire_label, require_columns, require_numeric
 from ._spec import TableError, TableSpec
+from ._withheld import Withheld, flag_of
+
+
+def withheld_count(frame: pd.DataFrame, column: str) -> int:
+    name = f"{column}_withheld"
+    return int((frame[name].fillna("") != "").sum()) if name in frame.columns else 0
 
 __all__ = ["tbl_numeric", "tbl_theme_scores", "tbl_group_summaries"]
 
@@ -23,23 +30,28 @@ _SCORES = ("questionnaire", "theme", "n", "mean", "sd", "median", "q1", "q3")
 _GROUPS = ("comparison", "outcome", "outcome_kind", "group", "n", "mean", "sd", "median", "q1", "q3")
 
 
-def _count(n, suppressed: bool, min_cell: int | None) -> str:
-    if suppressed:
-        if min_cell is None:
+def _n_flag(row: pd.Series, k: int | None) -> str:
+    """The count's disclosure flag; a legacy boolean ``suppressed`` withholds the whole summary."""
+    flag = flag_of(row, "n")
+    if flag:
+        return flag
+    if "suppressed" in row.index and not is_missing(row["suppressed"]) and bool(row["suppressed"]):
+        if not k:
             raise TableError("a count is flagged suppressed but no small-cell threshold (min_cell) was given")
-        return fmt_suppressed(int(min_cell))
-    return fmt_count(n) if not is_missing(n) else DASH
+        n = row["n"]
+        return SMALL if not is_missing(n) and 0 < float(n) < k else WITHHELD
+    return ""
 
 
-def _withheld_or_count(n, min_cell: int | None) -> str:
-    """A count; a missing one is a withheld count ("<K") under disclosure control."""
-    if is_missing(n):
-        return fmt_suppressed(int(min_cell)) if min_cell else DASH
-    return fmt_count(n)
+def _stats_hidden(row: pd.Series, k: int | None) -> bool:
+    """Whether a summary's statistics are withheld (they rest on a small count)."""
+    return bool(flag_of(row, "stats")) or _n_flag(row, k) == SMALL or (
+        "suppressed" in row.index and not is_missing(row["suppressed"]) and bool(row["suppressed"]))
 
 
-def _flag(row: pd.Series, column: str = "suppressed") -> bool:
-    return bool(row[column]) if column in row.index and not is_missing(row[column]) else False
+def _count(row: pd.Series, column: str, marks: Withheld, col: str, r: int) -> str:
+    flag = _n_flag(row, marks.k) if column == "n" else flag_of(row, column)
+    return marks.text(flag, lambda: fmt_count(row[column]) if not is_missing(row[column]) else DASH, col, r)
 
 
 def tbl_numeric(summary: pd.DataFrame, codebook: Codebook, label: str, *, questionnaire: str,
@@ -85,27 +97,31 @@ def tbl_numeric(summary: pd.DataFrame, codebook: Codebook, label: str, *, questi
         raise TableError(f"numeric summary: no number variables of questionnaire '{questionnaire}'")
     rows = []
     withheld = False
-    for _, r in part.iterrows():
+    marks = Withheld(min_cell)
+    for i, (_, r) in enumerate(part.iterrows()):
         var = q.variables.get(str(r["variable"]))
-        hidden = _flag(r)
+        hidden = _stats_hidden(r, min_cell)
         withheld |= hidden
         stats = [DASH] * 3 if hidden else [style.mean_sd(r["mean"], r["sd"]) or DASH,
                                             style.median_q(r["median"], r["q1"], r["q3"]) or DASH,
                                             style.range(r["min"], r["max"])]
-        rows.append([var.question if var is not None else str(r["variable"]), _count(r["n"], hidden, min_cell),
-                     *stats, _withheld_or_count(r["missing"], min_cell)])
+        rows.append([var.question if var is not None else str(r["variable"]), _count(r, "n", marks, "n", i),
+                     *stats, _count(r, "missing", marks, "missing", i)])
     data = pd.DataFrame(rows, columns=["variable", "n", "mean_sd", "median_q", "range", "missing"])
     labels = {"n": "n", "mean_sd": "Mean (SD)", "median_q": "Median (Q1, Q3)", "range": "Range", "missing": "Missing"}
     notes = ["n: respondents asked who gave a value; Missing: respondents asked who left it blank.",
              "Q1, Q3: first and third quartiles (linear interpolation, numpy's and R's default)."]
-    if "nonsubstantive" in part.columns and (pd.to_numeric(part["nonsubstantive"]).fillna(0) > 0).any():
-        data["nonsubstantive"] = [_withheld_or_count(v, min_cell) for v in part["nonsubstantive"]]
+    if "nonsubstantive" in part.columns and ((pd.to_numeric(part["nonsubstantive"]).fillna(0) > 0).any()
+                                             or withheld_count(part, "nonsubstantive")):
+        data["nonsubstantive"] = [_count(r, "nonsubstantive", marks, "nonsubstantive", i)
+                                  for i, (_, r) in enumerate(part.iterrows())]
         names = " / ".join(dict.fromkeys(lv.label for v in part["variable"] if str(v) in q.variables
                                          for lv in q.variables[str(v)].missing)) or "Not a value"
         labels["nonsubstantive"] = names
         notes.append(f"{names}: declared non-substantive answers, never counted as values.")
     if withheld:
         notes.append(f"Summaries resting on fewer than {min_cell} respondents are withheld.")
+    notes.extend(marks.notes())
     return TableSpec(label=label, title=title or f"{q.label}: numbers", data=data, stub="variable",
                      stubhead="Question", column_labels=labels, footnotes=notes,
                      is_synthetic=codebook.study.synthetic)
@@ -127,18 +143,19 @@ def tbl_theme_scores(summary: pd.DataFrame, codebook: Codebook, label: str = "tb
     themes, groups = grouped_by_domain(codebook, list(summary["theme"]), "theme")
     data: dict[str, list] = {"theme": [codebook.themes[t].label if t in codebook.themes else t for t in themes]}
     labels, spanners = {}, {}
+    marks = Withheld(min_cell)
     for k, qid in enumerate(dict.fromkeys(summary["questionnaire"])):
         part = summary[summary["questionnaire"] == qid].drop_duplicates("theme").set_index("theme")
         cols = [f"n_{k}", f"mean_{k}", f"median_{k}"]
         cells: dict[str, list[str]] = {c: [] for c in cols}
-        for t in themes:
+        for row, t in enumerate(themes):
             if t not in part.index:
                 for c in cols:
                     cells[c].append(DASH)
                 continue
             r = part.loc[t]
-            hidden = _flag(r)
-            cells[cols[0]].append(_count(r["n"], hidden, min_cell))
+            hidden = _stats_hidden(r, min_cell)
+            cells[cols[0]].append(_count(r, "n", marks, cols[0], row))
             cells[cols[1]].append(DASH if hidden else style.mean_sd(r["mean"], r["sd"]) or DASH)
             cells[cols[2]].append(DASH if hidden else style.median_q(r["median"], r["q1"], r["q3"]) or DASH)
         data.update(cells)
@@ -149,7 +166,7 @@ def tbl_theme_scores(summary: pd.DataFrame, codebook: Codebook, label: str = "tb
     notes = [f"A theme score is the mean of a respondent's answers to the theme's items (codes, reverse-keyed "
              f"items reversed), computed when at least {codebook.analysis.min_answered:.0%} of them were answered; "
              "n counts the respondents scored.",
-             "Q1, Q3: first and third quartiles."]
+             "Q1, Q3: first and third quartiles.", *marks.notes()]
     return TableSpec(label=label, title=title, data=pd.DataFrame(data), stub="theme", stubhead="Theme",
                      groups="domain" if groups is not None else None, column_labels=labels, spanners=spanners,
                      footnotes=notes, is_synthetic=codebook.study.synthetic)
@@ -176,20 +193,21 @@ def tbl_group_summaries(groups: pd.DataFrame, codebook: Codebook, label: str, *,
     outcomes.sort(key=lambda o: list(kinds).index(o[0]))
     data: dict[str, list] = {"outcome": [_outcome_name(codebook, name, kind) for kind, name in outcomes]}
     labels, spanners = {}, {}
+    marks = Withheld(min_cell)
     for j, g in enumerate(dict.fromkeys(part["group"].astype(str))):
         mine = part[part["group"].astype(str) == g]
         cols = [f"n_{j}", f"mean_{j}", f"median_{j}"]
         cells: dict[str, list[str]] = {c: [] for c in cols}
-        for kind, name in outcomes:
+        for row, (kind, name) in enumerate(outcomes):
             rows = mine[(mine["outcome_kind"] == kind) & (mine["outcome"] == name)]
             if rows.empty:
                 for c in cols:
                     cells[c].append(DASH)
                 continue
             r = rows.iloc[0]
-            hidden = _flag(r)
+            hidden = _stats_hidden(r, min_cell)
             style = score_style if kind == "theme" else number_style
-            cells[cols[0]].append(_count(r["n"], hidden, min_cell))
+            cells[cols[0]].append(_count(r, "n", marks, cols[0], row))
             cells[cols[1]].append(DASH if hidden else style.mean_sd(r["mean"], r["sd"]) or DASH)
             cells[cols[2]].append(DASH if hidden else style.median_q(r["median"], r["q1"], r["q3"]) or DASH)
         data.update(cells)
@@ -206,7 +224,8 @@ def tbl_group_summaries(groups: pd.DataFrame, codebook: Codebook, label: str, *,
     return TableSpec(label=label, title=title or f"{name}: {what} by group", data=pd.DataFrame(data),
                      stub="outcome", stubhead="Outcome", groups="kind" if "kind" in data else None,
                      column_labels=labels, spanners=spanners,
-                     footnotes=["n: respondents of the group with a value; Q1, Q3: first and third quartiles."],
+                     footnotes=["n: respondents of the group with a value; Q1, Q3: first and third quartiles.",
+                                *marks.notes()],
                      is_synthetic=codebook.study.synthetic)
 
 
