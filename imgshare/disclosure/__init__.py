@@ -28,6 +28,8 @@ one protected copy of the analysis results, :func:`protect`. In it:
   to N(N+1)/2) and its post-hoc tests, the p-value and interval of a correlation or alpha whose n
   is withheld, and the mean, median and mean rank of a withheld group. A test over three or more
   groups keeps H and p when a group is withheld (no group's size or mean rank is printed then);
+* counts written in words -- warnings ("a single respondent") and the frames' ``reason`` texts
+  ("1 complete pair(s)") -- are rewritten without them (:func:`protect_text`);
 * the participant flow: small exclusion reasons print ``<K``; when the total excluded is itself
   1..K-1 the number of responses received is withheld, since received minus analysed would give
   it (analysed counts are printed everywhere and stay).
@@ -60,9 +62,10 @@ from ._decide import decide
 from ._graph import SMALL, WITHHELD
 from ._legacy import marker, suppress_frame, suppression_mask, total_suppressed
 from ._model import Model, _flow, build_model
+from ._text import protect_text
 
 __all__ = [
-    "protect", "protect_flow", "suppress_results", "is_protected", "cell_text", "count_label", "flag", "withheld_count",
+    "protect", "protect_flow", "protect_text", "suppress_results", "is_protected", "cell_text", "count_label", "flag", "withheld_count",
     "SMALL", "WITHHELD", "WITHHELD_MARK", "WITHHELD_NOTE", "small_text", "small_note",
     "FLAGGED", "marker", "suppress_frame", "suppression_mask", "total_suppressed",
 ]
@@ -134,11 +137,20 @@ def protect(results: Any, k: int) -> Any:
                          f"protect the unprotected results with {k}")
     model = build_model(results)
     decision = decide(model.graph, k)
-    frames = apply_decision(results, model, decision, k)
+    frames = {name: _reasons_protected(frame, k) for name, frame in apply_decision(results, model, decision, k).items()}
     counts = {"small": sum(v == SMALL for v in decision.values()),
               "further": sum(v != SMALL for v in decision.values())}
     settings = {**dict(results.settings), "min_cell": k, "withheld": counts}
-    return dataclasses.replace(results, **frames, settings=settings)
+    warnings = tuple(protect_text(str(w), k) for w in results.warnings)
+    return dataclasses.replace(results, **frames, settings=settings, warnings=warnings)
+
+
+def _reasons_protected(frame: Any, k: int) -> Any:
+    """A frame whose ``reason`` texts state no count of people (see :func:`protect_text`)."""
+    if "reason" not in getattr(frame, "columns", ()):
+        return frame
+    reasons = frame["reason"].map(lambda r: protect_text(r, k) if isinstance(r, str) else r)
+    return frame.assign(reason=reasons) if not reasons.equals(frame["reason"]) else frame
 
 
 def protect_flow(flow: Any, k: int) -> Any:

@@ -277,7 +277,11 @@ class ProseMixin:
 
     def data_notes(self) -> Markdown:
         """A "Data notes" callout listing every distinct loading and analysis warning (or empty)."""
-        unique = list(dict.fromkeys(str(w) for ws in (self.cohort.warnings, self._raw.warnings) for w in ws))
+        from ..disclosure import protect_text
+
+        # The protected results' warnings state no small count; the cohort's go through the same rule.
+        texts = [protect_text(str(w), self.min_cell) for w in self.cohort.warnings] + [str(w) for w in self.results.warnings]
+        unique = list(dict.fromkeys(texts))
         if not unique:
             return Markdown("")
         items = "\n".join(f"- {plain(w)}" for w in unique)

@@ -251,3 +251,43 @@ def test_min_cell_withholds_small_dont_know_and_number_counts(third_codebook_pat
     items = pd.read_csv(figures / "tbl-carers-items-never-4.csv", dtype=str)
     assert "<5" in items.to_string()                     # 3 "No answer" to one item
     assert not items.isin(["1", "2", "3", "4"]).any().any()
+
+
+def test_warnings_and_reason_texts_state_no_small_count_once_protected(second_codebook_path):
+    # The second survey has a comparison group with a single respondent: the warning says so
+    # unprotected, and says "fewer than 5" once protected (results.json and the data notes print it).
+    from imgshare.analysis import analyse, results_to_json
+    from imgshare.codebook import load_codebook
+    from imgshare.cohort import build_cohort
+    from imgshare.disclosure import protect
+
+    results = analyse(build_cohort(load_codebook(second_codebook_path)))
+    assert any("a single respondent" in w for w in results.warnings)
+    safe = protect(results, 5)
+    assert not any("single respondent" in w or "one answer" in w for w in safe.warnings)
+    assert any("fewer than 5 respondents" in w for w in safe.warnings)
+    assert "single respondent" not in results_to_json(safe)
+
+
+def test_protect_text_withholds_counts_in_words_and_keeps_zero_and_large_counts():
+    from imgshare.disclosure import protect_text
+
+    share = ("Staff: exclusion rule 'incomplete' (Item non-response) removes 25 of 60 responses (42%), "
+             "more than analysis.max_excluded_share (20%); check ...")
+    assert protect_text(share, 5) == ("Staff: exclusion rule 'incomplete' (Item non-response) removes more than "
+                                      "analysis.max_excluded_share (20%); check ...")
+    assert protect_text("3 complete case(s); at least 2 needed", 5) == "fewer than 5 complete cases; at least 2 needed"
+    assert protect_text("7 complete pair(s)", 5) == "7 complete pair(s)"
+    assert protect_text("0 complete pair(s); at least 2 needed", 5) == "0 complete pair(s); at least 2 needed"
+    assert protect_text(share, 0) == share
+
+
+def test_reason_columns_of_protected_frames_state_no_small_count():
+    import pandas as pd
+
+    from imgshare.disclosure import _reasons_protected
+
+    frame = pd.DataFrame({"n": [1, 40], "reason": ["1 complete pair(s); at least 2 needed", ""]})
+    out = _reasons_protected(frame, 5)
+    assert out["reason"].tolist() == ["fewer than 5 complete pairs; at least 2 needed", ""]
+    assert frame["reason"].iat[0].startswith("1 complete")  # the input is not modified

@@ -32,6 +32,10 @@ ROOT = Path(__file__).resolve().parents[2]
 _CONFIDENCE = re.compile(r"95% (?:CI|confidence)")
 
 
+# A count of 1 written in words (warnings in the data notes, reasons of tests that did not run).
+_WORDS = re.compile(r"\b(?:a single|one|only one) (?:respondent|answer|response|case|pair)s?\b|\b1 complete", re.I)
+
+
 class _Visible(HTMLParser):
     """Table cells and the running text outside tables, without scripts, styles and SVG."""
 
@@ -85,6 +89,7 @@ def manuscript_problems(html: str, allowed: set[str], codebook, k: int) -> list[
     text = " ".join(" ".join(seen.text).split())
     for label in _codebook_texts(codebook):
         text = text.replace(" ".join(label.split()), " ")
+    problems += [f"prose: '{m.group(0)}' states a count below {k} in words" for m in _WORDS.finditer(text)]
     return problems + surface.prose_problems("prose", text, allowed, k)
 
 
