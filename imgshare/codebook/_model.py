@@ -236,6 +236,12 @@ class Comparison:
     test: str = "auto"
     #: Number variables compared as outcomes (rank tests of their values by group).
     variables: tuple[str, ...] = ()
+    #: How prose names each compared level: ``(code, "patients who had imaging")`` pairs.
+    group_names: tuple[tuple[int, str], ...] = ()
+
+    def group_name(self, code: int) -> str | None:
+        """The codebook's name of the group answering ``code`` (None when not named)."""
+        return dict(self.group_names).get(code)
 
     @property
     def correlational(self) -> bool:

@@ -17,7 +17,7 @@ def parse_comparison(r: CodebookReader, cid: str, node: Any, cb: dict) -> Compar
     path = f"comparisons.{cid}"
     node = r.mapping(node, path)
     r.keys(node, path, {"label", "between", "groups", "questionnaire", "by", "levels", "items", "themes", "test",
-                        "variables"})
+                        "variables", "group_names"})
     between = "questionnaires" if node.get("between") == "questionnaires" else "variable"
     if "between" in node and node["between"] != "questionnaires":
         r.fail(f"{path}.between", f"expected 'questionnaires', found {describe(node['between'])} (use 'by' for a variable)")
@@ -26,6 +26,7 @@ def parse_comparison(r: CodebookReader, cid: str, node: Any, cb: dict) -> Compar
     levels = None
     n_levels = 0
     by_number = False
+    var = None
     asked: set[str] = set()
     qs = []
     if between == "questionnaires":
@@ -111,5 +112,32 @@ def parse_comparison(r: CodebookReader, cid: str, node: Any, cb: dict) -> Compar
         what = "questionnaires" if between == "questionnaires" else f"levels of '{by}'"
         r.fail(f"{path}.test", f"Mann-Whitney U compares two groups, this comparison has {n_levels} {what} "
                                "(choose two with 'levels', or use kruskal-wallis or auto)")
+    group_names = _group_names(r, node, path, var if qid and by and not by_number else None, levels)
     return Comparison(cid, r.string(node, "label", path, cid), between, groups, qid, by, levels, items, themes, test,
-                      variables)
+                      variables, group_names)
+
+
+def _group_names(r: CodebookReader, node: dict, path: str, var: Any, levels: tuple[int, ...] | None) -> tuple:
+    """``group_names``: how the prose names each compared level ("patients who had imaging"),
+    as ``code: phrase`` pairs; levels left out are named by their answer."""
+    if "group_names" not in node:
+        return ()
+    where = f"{path}.group_names"
+    if var is None or var.type != "categorical":
+        r.fail(where, "names the levels of a categorical 'by' variable; questionnaires are named by their labels")
+        return ()
+    names = r.mapping(node["group_names"], where)
+    compared = levels if levels is not None else tuple(c for c in var.codes if c not in var.missing_levels)
+    out = []
+    for key, value in names.items():
+        if isinstance(key, bool) or not isinstance(key, int):
+            r.fail(f"{where}.{key}", f"expected a level code of '{var.id}' ({', '.join(map(str, compared))}), "
+                                     f"found {describe(key)}")
+        elif key not in compared:
+            r.fail(f"{where}.{key}", f"code {key} is not a compared level of '{var.id}' "
+                                     f"(compared: {', '.join(map(str, compared))})")
+        elif not isinstance(value, str) or not value.strip():
+            r.fail(f"{where}.{key}", f"expected the group's name as text, found {describe(value)}")
+        else:
+            out.append((key, " ".join(value.split())))
+    return tuple(out)

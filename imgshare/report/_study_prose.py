@@ -78,10 +78,14 @@ class ProseMixin:
                               f"{', '.join(self.codebook.comparisons)}") from None
 
     def group_name(self, comparison: str, group: Any) -> Markdown:
-        """Who a comparison group is: a questionnaire's label, or the respondents giving an answer."""
+        """Who a comparison group is: a questionnaire's label, the codebook's ``group_names``
+        entry, or the respondents giving an answer."""
         comp = self._comparison(comparison)
         if comp.between == "questionnaires" and str(group) in self.codebook.questionnaires:
             return self.questionnaire(str(group))
+        named = comp.group_name(int(group)) if str(group).lstrip("-").isdigit() else None
+        if named:
+            return plain(named)
         groups = self.results.comparison_groups
         rows = groups.loc[(groups["comparison"] == comparison) & (groups["group"].astype(str) == str(group)),
                           "group_label"]

@@ -133,3 +133,21 @@ def test_worked_example_in_the_docs_is_a_valid_codebook(root):
     cb = parse_codebook(yaml.safe_load(example))
     assert cb.items["A2"].reverse and not cb.scales["agree4"].has_neutral
     assert cb.comparisons["first_visit"].themes == ("access",)
+
+
+def test_group_names_name_compared_levels_for_the_prose(study_dict):
+    cb = parse_codebook(study_dict)
+    assert cb.comparisons["saw_images"].group_name(2) == "patients who had not seen their images"
+    assert cb.comparisons["age_group"].group_name(1) is None
+
+
+def test_group_names_must_be_compared_level_codes_with_text(study_dict):
+    comps = study_dict["comparisons"]
+    comps["had_imaging"]["group_names"] = {3: "unsure patients", 1: ""}
+    comps["patients_vs_experts"]["group_names"] = {1: "patients"}
+    comps["role"]["group_names"] = {"Clinical": "clinicians"}
+    text = rejection(study_dict)
+    assert "comparisons.had_imaging.group_names.3: code 3 is not a compared level of 'had_imaging' (compared: 1, 2)" in text
+    assert "comparisons.had_imaging.group_names.1: expected the group's name as text" in text
+    assert "comparisons.patients_vs_experts.group_names: names the levels of a categorical 'by' variable" in text
+    assert "comparisons.role.group_names.Clinical: expected a level code of 'role'" in text

@@ -158,6 +158,10 @@ def test_docx_has_real_tables_and_images(study, supplement):
 def test_group_comparisons_paragraph_names_the_higher_group_with_p_and_effect(html):
     section = html[html.index('id="sec-comparisons"'):html.index('id="fig-paired-benefits"')]
     assert "had higher mean ranks than" in section
+    # Groups the codebook names (comparisons.*.group_names) are called who they are, not by their answer.
+    words = " ".join(section.split())
+    assert "Patients who had not seen their images had higher mean ranks than patients who had seen" in words
+    assert "answering “No”" not in words and "answering &#8220;No" not in words
     assert re.search(r"U = [\d.]+; p (=|&lt;) 0\.\d+; r = -?0\.\d+", section)
     for comparison in CODEBOOK.comparisons.values():
         assert f"<strong>{comparison.label}.</strong>" in section

@@ -12,6 +12,7 @@ import pytest
 
 from imgshare.report import ENV_MIN_CELL, ENV_PROJECT_DIR, Markdown, ReportError, Study, context
 from imgshare.report._provenance import build_date, provenance_markdown
+from imgshare.codebook import Comparison
 from imgshare.tables import NumberStyle
 
 CB = NS(
@@ -20,9 +21,9 @@ CB = NS(
     items={"W1": NS(short="Decide how to work", text="I decide", scale="agree")},
     scales={"agree": NS(kind="agreement", words={}, has_neutral=True)},
     domains={"res": NS(label="Job resources", items=("W1",)), "str": NS(label="Job strain", items=("W1",))},
-    comparisons={"svm": NS(label="Staff vs managers", between="questionnaires", groups=("staff", "mgr"),
-                           questionnaire=None),
-                 "dept": NS(label="Staff by department", between="variable", groups=(), questionnaire="staff")},
+    comparisons={"svm": Comparison("svm", "Staff vs managers", "questionnaires", ("staff", "mgr")),
+                 "dept": Comparison("dept", "Staff by department", "variable", (), "staff", "dept",
+                                    group_names=((1, "clinical staff"),))},
     study=NS(synthetic=False, data_note=""),
 )
 
@@ -58,6 +59,9 @@ def test_comparison_summary_names_the_higher_group_with_statistic_p_and_effect()
     assert svm.startswith("**Staff vs managers.** Managers had higher mean ranks than staff for autonomy "
                           "(U = 120.5; p < 0.001; r = \u22120.31, 95% CI \u22120.45 to \u22120.12).")
     assert "For burnout, no difference reached p < 0.05 (p = 0.410)." in svm
+    s = study_of(comparisons=tests, comparison_groups=GROUPS)
+    # A level the codebook names (comparisons.dept.group_names) is called by its name.
+    assert s.group_name("dept", "1") == "clinical staff" and s.group_name("dept", "3") == "staff answering “Estates”"
     assert ("Autonomy differed between the groups (H = 9.88; df = 2; p = 0.012; ε² = 0.08, 95% CI 0.01 to 0.20), "
             "with the highest mean rank among staff answering “Estates”.") in dept
     assert "Burnout was not tested (fewer than two groups with data)." in dept
