@@ -94,17 +94,34 @@ def _rule_matches(rule: Exclusion, q: Questionnaire, codebook: Codebook, frame: 
 
 def apply_exclusions(loaded: LoadedQuestionnaire, codebook: Codebook) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Split received rows into (analysed, excluded); excluded rows carry ``row`` and ``reason``."""
+    keep, reason = _exclusion_reasons(loaded, codebook)
+    return _rows(loaded.frame, keep), _excluded(loaded, keep, reason)
+
+
+def _exclusion_reasons(loaded: LoadedQuestionnaire, codebook: Codebook) -> tuple[np.ndarray, list[str]]:
+    """Which received rows are analysed, and each row's reason (the first rule it meets; '' if none)."""
     q = loaded.questionnaire
     frame = loaded.frame
-    reason = np.full(len(frame), "", dtype=object)
-    for rule in q.exclusions:
-        hit = _rule_matches(rule, q, codebook, frame, loaded.nonsubstantive) & (reason == "")
-        reason[hit] = rule.reason
-    keep = reason == ""
-    excluded = frame.loc[~keep].copy()
+    rule_of = np.full(len(frame), -1, dtype=np.int16)  # index of the first rule a row meets
+    for k, rule in enumerate(q.exclusions):
+        hit = _rule_matches(rule, q, codebook, frame, loaded.nonsubstantive) & (rule_of < 0)
+        rule_of[hit] = k
+    keep = rule_of < 0
+    reasons = [rule.reason for rule in q.exclusions]
+    return keep, [reasons[k] for k in rule_of[~keep].tolist()]
+
+
+def _rows(frame: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
+    """The rows of ``frame`` where ``keep`` holds, as a new frame; the data are not copied when
+    every row is kept (frames are never modified in place, and pandas copies on write)."""
+    return frame.copy(deep=False) if keep.all() else frame.loc[keep]
+
+
+def _excluded(loaded: LoadedQuestionnaire, keep: np.ndarray, reason: list[str]) -> pd.DataFrame:
+    excluded = loaded.frame.loc[~keep].copy(deep=False)  # a new frame of its own: columns are added below
     excluded.insert(0, "row", loaded.rows[~keep])
-    excluded["reason"] = reason[~keep].astype(str)
-    return frame.loc[keep].copy(), excluded
+    excluded["reason"] = np.asarray(reason, dtype=object).astype(str)
+    return excluded
 
 
 def flow_table(codebook: Codebook, received: Mapping[str, int], excluded: Mapping[str, pd.DataFrame],
@@ -156,10 +173,11 @@ def build_cohort(codebook: Codebook, data_dir: Path | str | None = None, encodin
 
     responses, excluded, received, analysed, warnings, nonsubstantive = {}, {}, {}, {}, [], {}
     for qid, lq in loaded.items():
-        kept, dropped = apply_exclusions(lq, codebook)
+        keep, reason = _exclusion_reasons(lq, codebook)
+        kept, dropped = _rows(lq.frame, keep), _excluded(lq, keep, reason)
         responses[qid], excluded[qid] = kept, dropped
         if lq.nonsubstantive is not None and len(lq.nonsubstantive.columns):
-            nonsubstantive[qid] = lq.nonsubstantive.loc[kept.index].copy()
+            nonsubstantive[qid] = _rows(lq.nonsubstantive, keep)  # same rows, same order as ``kept``
         received[qid], analysed[qid] = len(lq.frame), len(kept)
         warnings.extend(lq.warnings)
         if len(kept) == 0:
