@@ -21,16 +21,23 @@ import pandas as pd
 
 __all__ = ["read_csv_columns", "short_text_keys"]
 
-#: pyarrow's parse block: a few blocks for a large file, one for a small one.
-_BLOCK_SIZE = 1 << 24
+#: pyarrow's parse block: record batches of about this many bytes of the file are coded one by one,
+#: so that the parsed text of the whole file is never held at once.
+_BLOCK_SIZE = 1 << 22
 #: Rows looked at to tell a column of many distinct cells (ids, free text) before encoding it all.
 _SAMPLE = 4096
 
 
-def read_csv_columns(data, first_line: str, sep: str, header_rows: int) -> tuple[dict[str, pd.Series], int] | None:
-    """Columns (stripped header name -> cells) and the row count of UTF-8 CSV ``data`` (bytes-like,
-    without a byte order mark; ``first_line`` its first line, decoded); None when the file needs
-    the precise path (parse problem, invalid UTF-8, duplicate or empty names, a blank line)."""
+def read_csv_columns(source, first_line: str, sep: str, header_rows: int
+                     ) -> tuple[dict[str, pd.Series], int] | None:
+    """Columns (stripped header name -> cells) and the row count of a UTF-8 CSV; None when the
+    file needs the precise path (parse problem, invalid UTF-8, a NUL byte in a file, duplicate
+    or empty names, a blank line).
+
+    ``source``: the text as bytes-like (without a byte order mark), or ``(path, offset)`` of a file
+    read block by block from ``offset`` (past its byte order mark); ``first_line``: its first line,
+    decoded.
+    """
     import pyarrow as pa
     from pyarrow import csv as pacsv
 
@@ -38,10 +45,17 @@ def read_csv_columns(data, first_line: str, sep: str, header_rows: int) -> tuple
         header = next(csv.reader([first_line], delimiter=sep))
     except (csv.Error, StopIteration):
         return None
+    from_file = isinstance(source, tuple)
     pool = pa.system_memory_pool()
+    stream = None
     try:
-        table = pacsv.read_csv(
-            pa.py_buffer(data),
+        if from_file:
+            stream = pa.OSFile(str(source[0]))
+            stream.seek(source[1])
+        else:
+            stream = pa.BufferReader(pa.py_buffer(source))
+        reader = pacsv.open_csv(
+            stream,
             read_options=pacsv.ReadOptions(skip_rows_after_names=header_rows - 1, block_size=_BLOCK_SIZE,
                                            use_threads=False),
             parse_options=pacsv.ParseOptions(delimiter=sep, ignore_empty_lines=False, newlines_in_values=True),
@@ -51,16 +65,26 @@ def read_csv_columns(data, first_line: str, sep: str, header_rows: int) -> tuple
             ),
             memory_pool=pool,
         )
-    except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeError):
+        names = [n.strip() for n in reader.schema.names]
+        if len(set(names)) != len(names) or any(not n for n in names):
+            return None
+        parts: list[list] = [[] for _ in names]  # per column: one-byte cells (uint8) or Arrow strings per batch
+        for batch in reader:
+            for column_parts, array in zip(parts, batch.columns):
+                part = _one_byte_cells(array)
+                if from_file and not isinstance(part, np.ndarray) and not _data(array).all():
+                    return None  # a NUL byte: binary data, which the precise path names
+                column_parts.append(part)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeError, OSError):
         return None
-    names = [n.strip() for n in table.column_names]
-    if len(set(names)) != len(names) or any(not n for n in names):
-        return None
-    n = table.num_rows
+    finally:
+        if stream is not None:
+            stream.close()
+    n = sum(len(part) for part in parts[0]) if parts else 0
     columns: dict[str, pd.Series] = {}
     narrowing = []
-    for name, column in zip(names, table.columns):
-        columns[name], coded, blank_at = _column(column, n, pool)
+    for name, column_parts in zip(names, parts):
+        columns[name], coded, blank_at = _column(column_parts, n, pool)
         narrowing.append((not coded, blank_at))
     rows: np.ndarray | None = None  # rows blank in every column so far: coded columns first (cheap)
     for _, blank_at in sorted(narrowing, key=lambda pair: pair[0]):
@@ -70,12 +94,44 @@ def read_csv_columns(data, first_line: str, sep: str, header_rows: int) -> tuple
     return None  # blank lines: the precise path skips them and keeps true row numbers
 
 
-def _column(column, n: int, pool):
+def _one_byte_cells(array):
+    """A batch's cells as one byte each (0 = empty) when every cell is empty or one non-NUL byte
+    long (one-digit codes and blanks: no hashing, an eighth of the memory); else the Arrow strings."""
+    offsets = _offsets(array)
+    lengths = np.diff(offsets)
+    if lengths.size and int(lengths.max()) > 1:
+        return array
+    cells = np.zeros(len(array), dtype=np.uint8)
+    filled = _data(array)[offsets[0]:offsets[-1]]
+    if filled.size and not filled.all():
+        return array  # a NUL byte would read as an empty cell
+    cells[lengths == 1] = filled
+    return cells
+
+
+def _as_strings(part):
+    """Arrow strings of a batch kept as one-byte cells."""
+    import pyarrow as pa
+
+    if not isinstance(part, np.ndarray):
+        return part
+    filled = part != 0
+    offsets = np.zeros(len(part) + 1, dtype=np.int32)
+    np.cumsum(filled, out=offsets[1:])
+    return pa.StringArray.from_buffers(len(part), pa.py_buffer(offsets), pa.py_buffer(part[filled].tobytes()))
+
+
+def _column(parts: list, n: int, pool):
     """One column's cells as a Series, whether it is coded (Categorical), and a function
     narrowing candidate blank rows to those blank in this column too (all rows for None)."""
-    coded = _byte_codes(column, n)
-    if coded is None and _few_distinct(column, n):
-        coded = _dictionary_codes(column, pool)
+    import pyarrow as pa
+
+    column = None
+    if all(isinstance(part, np.ndarray) for part in parts):
+        coded = _byte_codes(parts, n)
+    else:
+        column = pa.chunked_array([_as_strings(part) for part in parts], type=pa.string())
+        coded = _dictionary_codes(column, pool) if _few_distinct(column, n) else None
     if coded is not None and 2 * len(coded[1]) <= n:
         codes, texts = coded
         blank = _blank_texts(texts)
@@ -86,6 +142,8 @@ def _column(column, n: int, pool):
             return np.flatnonzero(blank[codes]) if rows is None else rows[blank[codes[rows]]]
 
         return values, True, blank_at
+    if column is None:
+        column = pa.chunked_array([_as_strings(part) for part in parts], type=pa.string())
     values = pd.Series(pd.arrays.ArrowExtensionArray(column), copy=False)
 
     def blank_text_at(rows):
@@ -120,25 +178,22 @@ def _data(chunk) -> np.ndarray:
     return np.frombuffer(buffer, dtype=np.uint8) if buffer is not None else np.zeros(0, dtype=np.uint8)
 
 
-def _byte_codes(column, n: int) -> tuple[np.ndarray, list[str]] | None:
-    """Codes and distinct texts of a column whose cells are all blank or one byte long (one-digit
-    codes): each cell's byte read directly (no hashing); None for any other column."""
-    cells = np.zeros(n, dtype=np.int16)  # 0 = empty cell, else 1 + the cell's byte
-    start = 0
-    for chunk in column.chunks:
-        offsets = _offsets(chunk)
-        lengths = np.diff(offsets)
-        if lengths.size and int(lengths.max()) > 1:
-            return None
-        stop = start + len(chunk)
-        cells[start:stop][lengths == 1] = _data(chunk)[offsets[0]:offsets[-1]].astype(np.int16) + 1
-        start = stop
-    present = np.flatnonzero(np.bincount(cells, minlength=257))
-    small = np.int8 if len(present) <= np.iinfo(np.int8).max else np.int16  # '' and up to 128 ASCII bytes
-    lookup = np.zeros(257, dtype=small)
+def _byte_codes(parts: list[np.ndarray], n: int) -> tuple[np.ndarray, list[str]]:
+    """Codes and distinct texts of one-byte cells (0 = empty): each byte is its own key."""
+    counts = np.zeros(256, dtype=np.int64)
+    for part in parts:
+        counts += np.bincount(part, minlength=256)
+    present = np.flatnonzero(counts)
+    small = np.int8 if len(present) <= np.iinfo(np.int8).max else np.int16  # '' and up to 127 ASCII bytes
+    lookup = np.zeros(256, dtype=small)
     lookup[present] = np.arange(len(present), dtype=small)
-    texts = ["" if v == 0 else chr(v - 1) for v in present.tolist()]
-    return lookup[cells], texts
+    codes = np.empty(n, dtype=small)
+    start = 0
+    for part in parts:
+        np.take(lookup, part, out=codes[start:start + len(part)])
+        start += len(part)
+    texts = [chr(v) if v else "" for v in present.tolist()]
+    return codes, texts
 
 
 def _few_distinct(column, n: int) -> bool:

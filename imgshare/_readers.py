@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from ._arrow_text import read_csv_columns
-from ._textfile import check_line_endings, csv_rows, read_text_bytes
+from ._textfile import HEAD_BYTES, check_line_endings, csv_rows, read_text_bytes
 from ._xlsx import read_sheet
 from .errors import DataError, Problem
 
@@ -97,10 +97,10 @@ def _sniff_delimiter(header: str, declared: str | None) -> str:
 
 def _read_csv(path: Path, header_rows: int, encoding: str | None, delimiter: str | None) -> RawTable:
     name = path.name
-    data = read_text_bytes(path, encoding)  # refuses binary data and undeclared UTF-16 from the first block
-    fast = _read_utf8_bytes(name, data, encoding, delimiter, header_rows)
+    fast, parsed = _read_utf8_file(name, path, encoding, delimiter, header_rows)
     if fast is not None:
         return fast
+    data = read_text_bytes(path, encoding)  # refuses binary data and undeclared UTF-16 from the first block
     text, _ = _decode(name, data, encoding)
     del data
     if text.startswith("\ufeff"):
@@ -111,7 +111,8 @@ def _read_csv(path: Path, header_rows: int, encoding: str | None, delimiter: str
     check_line_endings(name, text)
     first_line = text.split("\n", 1)[0].rstrip("\r")
     sep = _sniff_delimiter(first_line, delimiter)
-    fast = _read_csv_arrow(name, text.encode("utf-8"), first_line, sep, header_rows)
+    # A file pyarrow parsed above would fail the same way again: straight to the precise path.
+    fast = None if parsed else _read_csv_arrow(name, text.encode("utf-8"), first_line, sep, header_rows)
     if fast is not None:
         return fast
     rows = csv_rows(name, text, sep)
@@ -141,28 +142,32 @@ def _read_csv(path: Path, header_rows: int, encoding: str | None, delimiter: str
     return RawTable(name, frame, header_rows + 1, rows=tuple(row_numbers))
 
 
-def _read_utf8_bytes(name: str, data: bytearray, encoding: str | None, delimiter: str | None,
-                     header_rows: int) -> RawTable | None:
-    """A UTF-8 file parsed from its bytes, without decoding it into one large Python string first.
+def _read_utf8_file(name: str, path: Path, encoding: str | None, delimiter: str | None,
+                    header_rows: int) -> tuple[RawTable | None, bool]:
+    """A UTF-8 file parsed by pyarrow block by block from the file, never held whole in memory;
+    and whether pyarrow parsed it (None, False: it was not tried).
 
     Only a file the decoding path would accept unchanged is read here (UTF-8, at most one byte
-    order mark, LF or CRLF lines, not blank); pyarrow checks that every cell is valid UTF-8.
-    Anything else returns None, and the decoding path reads the file and names the problem.
+    order mark, a first line ended by LF or CRLF and not blank, no NUL byte); pyarrow checks that
+    every cell is valid UTF-8. Anything else gives None, and the decoding path reads the file
+    and names the problem.
     """
     if encoding is not None and _codec_name(encoding) not in ("utf-8", "utf-8-sig"):
-        return None
-    start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
-    end = data.find(b"\n", start)
-    if data.startswith(b"\xef\xbb\xbf", start) or end < 0:
-        return None
+        return None, False
+    with open(path, "rb") as fh:
+        head = fh.read(HEAD_BYTES)
+    start = 3 if head.startswith(b"\xef\xbb\xbf") else 0
+    end = head.find(b"\n", start)
+    if head.startswith(b"\xef\xbb\xbf", start) or end < 0 or b"\x00" in head:
+        return None, False
     try:
-        first_line = data[start:end].decode("utf-8").rstrip("\r")
+        first_line = head[start:end].decode("utf-8").rstrip("\r")
     except UnicodeDecodeError:
-        return None
+        return None, False
     if not first_line.strip():
-        return None
+        return None, False
     sep = _sniff_delimiter(first_line, delimiter)
-    return _read_csv_arrow(name, memoryview(data)[start:], first_line, sep, header_rows)
+    return _read_csv_arrow(name, (path, start), first_line, sep, header_rows), True
 
 
 def _codec_name(encoding: str) -> str | None:
@@ -172,9 +177,10 @@ def _codec_name(encoding: str) -> str | None:
         return None
 
 
-def _read_csv_arrow(name: str, data, first_line: str, sep: str, header_rows: int) -> RawTable | None:
-    """Fast path for well-formed files (UTF-8 bytes); None sends the caller to the slow, precise path."""
-    read = read_csv_columns(data, first_line, sep, header_rows)
+def _read_csv_arrow(name: str, source, first_line: str, sep: str, header_rows: int) -> RawTable | None:
+    """Fast path for well-formed files (UTF-8 bytes, or a UTF-8 file read block by block); None
+    sends the caller to the slow, precise path."""
+    read = read_csv_columns(source, first_line, sep, header_rows)
     if read is None:
         return None
     columns, n = read

@@ -137,9 +137,10 @@ def _coded(values: pd.Series, lookup: dict[str, int], column: str, expected: str
     nonsub = None
     if nonsubstantive:
         is_code = np.isin(result, np.asarray(nonsubstantive, dtype=np.int64)) & ~mask
-        nonsub = pd.Series(pd.arrays.IntegerArray(result.copy(), ~is_code), index=values.index, name=column)
+        nonsub = pd.Series(pd.arrays.IntegerArray(result.copy(), ~is_code), index=values.index, name=column,
+                           copy=False)
         mask = mask | is_code
-    return pd.Series(pd.arrays.IntegerArray(result, mask), index=values.index, name=column), nonsub
+    return pd.Series(pd.arrays.IntegerArray(result, mask), index=values.index, name=column, copy=False), nonsub
 
 
 def _distinct(values: pd.Series) -> tuple[np.ndarray, pd.Index | np.ndarray]:
