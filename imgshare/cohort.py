@@ -220,9 +220,9 @@ def data_warnings(codebook: Codebook, responses: Mapping[str, pd.DataFrame]) -> 
     for qid, frame in responses.items():
         q = codebook.questionnaires[qid]
         for iid in q.items:
-            # One answer only: the smallest answer is also the largest (min/max skip missing values).
-            low, high = frame[iid].min(), frame[iid].max()
-            if not pd.isna(low) and low == high:
+            # One answer only: the smallest answer is also the largest (missing values skipped).
+            low, high = _answer_range(frame[iid])
+            if low is not None and low == high:
                 label = codebook.scale_of(iid).label_of(int(low))
                 out.append(f"{q.label}: every respondent who answered item {iid} chose '{label}'; "
                            "its correlations and alpha are undefined there")
@@ -240,3 +240,19 @@ def data_warnings(codebook: Codebook, responses: Mapping[str, pd.DataFrame]) -> 
                 out.append(f"comparison {cid} ({comp.label}): group '{group}' has {what}; "
                            + ("it is left out of the test" if n == 0 else "its mean rank rests on one answer"))
     return out
+
+
+def _answer_range(column: pd.Series) -> tuple[float | None, float | None]:
+    """Smallest and largest answer of a column (None, None when nobody answered)."""
+    array = column.array
+    if isinstance(array, pd.arrays.IntegerArray):
+        # The masked array's own buffers, reduced where answered: no copy of the answers.
+        answered = ~array._mask
+        if not answered.any():
+            return None, None
+        data = array._data
+        bounds = np.iinfo(data.dtype)
+        return (int(np.min(data, where=answered, initial=bounds.max)),
+                int(np.max(data, where=answered, initial=bounds.min)))
+    low, high = column.min(), column.max()
+    return (None, None) if pd.isna(low) else (low, high)
