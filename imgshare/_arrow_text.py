@@ -23,7 +23,7 @@ __all__ = ["read_csv_columns", "short_text_keys"]
 
 #: pyarrow's parse block: record batches of about this many bytes of the file are coded one by one,
 #: so that the parsed text of the whole file is never held at once.
-_BLOCK_SIZE = 1 << 22
+_BLOCK_SIZE = 1 << 21
 #: Rows looked at to tell a column of many distinct cells (ids, free text) before encoding it all.
 _SAMPLE = 4096
 
@@ -50,7 +50,7 @@ def read_csv_columns(source, first_line: str, sep: str, header_rows: int
     stream = None
     try:
         if from_file:
-            stream = pa.OSFile(str(source[0]))
+            stream = pa.OSFile(str(source[0]), memory_pool=pool)
             stream.seek(source[1])
         else:
             stream = pa.BufferReader(pa.py_buffer(source))
