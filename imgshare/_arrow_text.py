@@ -234,15 +234,19 @@ def short_text_keys(values: pd.Series) -> np.ndarray | None:
         if lengths.size and int(lengths.max()) > 8:
             return None
         data = np.concatenate([_data(chunk), np.zeros(8, dtype=np.uint8)])
-        if np.any(data[offsets[0]:offsets[-1]] == 0):
+        if not data[offsets[0]:offsets[-1]].all():
             return None  # a NUL byte would pack like the padding after a shorter text
-        part = keys[start:start + len(chunk)]
-        for k in range(8):
-            byte = data[offsets[:-1] + k].astype(np.uint64)
-            byte[lengths <= k] = 0
-            part |= byte << np.uint64(8 * k)
+        # The 8 bytes from each text's start, read as one little-endian integer; the bytes past
+        # the text's end (the next texts, or padding) masked to zero.
+        windows = np.lib.stride_tricks.sliding_window_view(data, 8)[offsets[:-1]]
+        part = np.ascontiguousarray(windows).view("<u8").ravel() & _LOW_BYTES[lengths]
+        keys[start:start + len(chunk)] = part
         start += len(chunk)
     return keys
+
+
+#: _LOW_BYTES[k]: the k lowest bytes of a 64-bit integer set.
+_LOW_BYTES = np.array([(1 << (8 * k)) - 1 for k in range(9)], dtype=np.uint64)
 
 
 def _arrow_backed(values: pd.Series) -> bool:

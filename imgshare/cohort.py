@@ -118,7 +118,8 @@ def _rows(frame: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
 
 
 def _excluded(loaded: LoadedQuestionnaire, keep: np.ndarray, reason: list[str]) -> pd.DataFrame:
-    excluded = loaded.frame.loc[~keep].copy(deep=False)  # a new frame of its own: columns are added below
+    # A new frame of its own (columns are added below); no row taken when none is excluded.
+    excluded = (loaded.frame.iloc[:0] if keep.all() else loaded.frame.loc[~keep]).copy(deep=False)
     excluded.insert(0, "row", loaded.rows[~keep])
     excluded["reason"] = np.asarray(reason, dtype=object).astype(str)
     return excluded
