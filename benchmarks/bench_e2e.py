@@ -15,7 +15,10 @@ B. the bare script (``BARE`` below): ``pandas.read_csv(engine="pyarrow")``, then
    item. It validates nothing and writes nothing, so it does much less than A.
 
 Both include Python start-up and imports. Times are medians; peak RSS is each process's own
-(``os.wait4``). Results go to ``benchmarks/results-e2e.md`` (or ``--out``). ``--baseline DIR``
+(``os.wait4``). Before the runs, each measured ``imgshare`` package is byte-compiled
+(``python -m compileall``), as a wheel install leaves it and as pandas and scipy are: where
+``PYTHONDONTWRITEBYTECODE`` is set (this project's sandbox sets it), an editable install would
+otherwise compile its ~60 modules from source in every run (about 0.15 s). Results go to ``benchmarks/results-e2e.md`` (or ``--out``). ``--baseline DIR``
 adds a third process per round, the ``imgshare`` of another environment's ``bin/`` folder (an
 earlier commit), for a before/after column measured under the same conditions.
 """
@@ -120,6 +123,13 @@ def run(cmd: list[str], cwd: Path) -> tuple[float, float]:
     return elapsed, usage.ru_maxrss / 1024.0
 
 
+def byte_compile(python: str) -> None:
+    """Compile the ``imgshare`` package of interpreter ``python`` into its ``__pycache__``."""
+    folder = subprocess.run([python, "-c", "import imgshare, os; print(os.path.dirname(imgshare.__file__))"],
+                            capture_output=True, text=True, check=True).stdout.strip()
+    subprocess.run([python, "-m", "compileall", "-q", folder], check=True, stdout=subprocess.DEVNULL)
+
+
 def imgshare_exe() -> str:
     exe = Path(sys.executable).with_name("imgshare")
     return str(exe) if exe.exists() else "imgshare"
@@ -177,6 +187,9 @@ def main() -> None:
     parser.add_argument("--baseline", type=Path, help="bin/ folder of another environment to compare with")
     parser.add_argument("--baseline-label", default="", help="what the baseline is (printed in the results)")
     args = parser.parse_args()
+    byte_compile(sys.executable)
+    if args.baseline is not None:
+        byte_compile(str(args.baseline / "python"))
     with tempfile.TemporaryDirectory(prefix="bench-e2e-") as tmp:
         results = [measure(n, args.repeats, Path(tmp), args.baseline) for n in args.sizes]
     import pandas as pd
@@ -188,7 +201,7 @@ def main() -> None:
         f"`benchmarks/bench_e2e.py --repeats {args.repeats}`: medians of {args.repeats} alternating runs of each "
         f"whole process; Python {platform.python_version()}, numpy {np.__version__}, pandas {pd.__version__}, "
         f"scipy {scipy.__version__}, {platform.machine()}, {len(os.sched_getaffinity(0))} cores shared with other "
-        "jobs.",
+        "jobs; the imgshare packages byte-compiled before the runs.",
         "",
         "imgshare: `imgshare analyse -c codebook.yml --out out` (read + validate the CSV, every table and test of "
         "results.json, files written). Bare: `pandas.read_csv(engine=\"pyarrow\")`, `spearmanr` per theme, "

@@ -7,15 +7,14 @@ file with the csv module to name the row that broke it.
 
 from __future__ import annotations
 
-import csv
-import io
+import codecs
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from ._textfile import check_line_endings, csv_rows, read_text_bytes
+from ._arrow_text import read_csv_columns
+from ._textfile import HEAD_BYTES, check_line_endings, csv_rows, read_text_bytes
 from ._xlsx import read_sheet
 from .errors import DataError, Problem
 
@@ -72,10 +71,8 @@ def read_raw(path: Path, *, header_rows: int = 1, encoding: str | None = None,
 # ---------------------------------------------------------------------------------------- CSV
 
 
-def _decode(path: Path, encoding: str | None) -> tuple[str, str]:
+def _decode(name: str, data: bytes | bytearray, encoding: str | None) -> tuple[str, str]:
     """Decode the whole file; return (text, encoding used). Errors name the row of the bad byte."""
-    data = read_text_bytes(path, encoding)  # refuses binary data and undeclared UTF-16 from the first block
-    name = path.name
     enc = encoding or ("utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8")
     try:
         return data.decode(enc), enc
@@ -100,7 +97,12 @@ def _sniff_delimiter(header: str, declared: str | None) -> str:
 
 def _read_csv(path: Path, header_rows: int, encoding: str | None, delimiter: str | None) -> RawTable:
     name = path.name
-    text, _ = _decode(path, encoding)
+    fast, parsed = _read_utf8_file(name, path, encoding, delimiter, header_rows)
+    if fast is not None:
+        return fast
+    data = read_text_bytes(path, encoding)  # refuses binary data and undeclared UTF-16 from the first block
+    text, _ = _decode(name, data, encoding)
+    del data
     if text.startswith("\ufeff"):
         text = text[1:]
     if not text.strip():
@@ -109,7 +111,8 @@ def _read_csv(path: Path, header_rows: int, encoding: str | None, delimiter: str
     check_line_endings(name, text)
     first_line = text.split("\n", 1)[0].rstrip("\r")
     sep = _sniff_delimiter(first_line, delimiter)
-    fast = _read_csv_arrow(name, text, sep, header_rows)
+    # A file pyarrow parsed above would fail the same way again: straight to the precise path.
+    fast = None if parsed else _read_csv_arrow(name, text.encode("utf-8"), first_line, sep, header_rows)
     if fast is not None:
         return fast
     rows = csv_rows(name, text, sep)
@@ -139,55 +142,50 @@ def _read_csv(path: Path, header_rows: int, encoding: str | None, delimiter: str
     return RawTable(name, frame, header_rows + 1, rows=tuple(row_numbers))
 
 
-def _read_csv_arrow(name: str, text: str, sep: str, header_rows: int) -> RawTable | None:
-    """Fast path for well-formed files; None sends the caller to the slow, precise path."""
-    import pyarrow as pa
-    from pyarrow import csv as pacsv
+def _read_utf8_file(name: str, path: Path, encoding: str | None, delimiter: str | None,
+                    header_rows: int) -> tuple[RawTable | None, bool]:
+    """A UTF-8 file parsed by pyarrow block by block from the file, never held whole in memory;
+    and whether pyarrow parsed it (None, False: it was not tried).
 
-    header = next(csv.reader([text.split("\n", 1)[0].rstrip("\r")], delimiter=sep))
-    try:
-        table = pacsv.read_csv(
-            io.BytesIO(text.encode("utf-8")),
-            read_options=pacsv.ReadOptions(skip_rows_after_names=header_rows - 1, block_size=1 << 24),
-            parse_options=pacsv.ParseOptions(delimiter=sep, ignore_empty_lines=False, newlines_in_values=True),
-            convert_options=pacsv.ConvertOptions(
-                column_types={h: pa.string() for h in header}, strings_can_be_null=False, null_values=[], quoted_strings_can_be_null=False,
-                auto_dict_encode=False, check_utf8=False,
-            ),
-        )
-    except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeError):
-        return None
-    names = [n.strip() for n in table.column_names]
-    if len(set(names)) != len(names) or any(not n for n in names):
-        return None
-    columns, blank = {}, np.ones(table.num_rows, dtype=bool)
-    for column_name, column in zip(names, table.columns):
-        columns[column_name], column_blank = _text_column(column)
-        blank &= column_blank
-    if blank.any():
-        return None  # blank lines: let the slow path skip them and keep true row numbers
-    frame = pd.DataFrame(columns, index=pd.RangeIndex(table.num_rows), columns=names, copy=False)
-    return RawTable(name, frame, header_rows + 1)
-
-
-def _text_column(column) -> tuple[pd.Series, np.ndarray]:
-    """One CSV column as text cells (no nulls), and which of its cells are blank.
-
-    A column with few distinct cells (Likert answers, codes, groups) becomes a pandas
-    Categorical: small integer codes plus its distinct texts, so that validation and coding
-    look at each distinct text once, however many rows there are. Other columns (ids, free
-    text) stay Arrow strings.
+    Only a file the decoding path would accept unchanged is read here (UTF-8, at most one byte
+    order mark, a first line ended by LF or CRLF and not blank, no NUL byte); pyarrow checks that
+    every cell is valid UTF-8. Anything else gives None, and the decoding path reads the file
+    and names the problem.
     """
-    array = column.combine_chunks()
-    encoded = array.dictionary_encode()
-    texts = encoded.dictionary.to_pandas(types_mapper=pd.ArrowDtype)
-    blank_text = (texts.str.strip() == "").to_numpy(dtype=bool)
-    codes = encoded.indices.to_numpy(zero_copy_only=False)
-    if 2 * len(texts) <= len(array):
-        values = pd.Series(pd.Categorical.from_codes(codes, categories=texts.astype("str")), copy=False)
-    else:
-        values = pd.Series(pd.arrays.ArrowExtensionArray(array), copy=False)
-    return values, blank_text[codes]
+    if encoding is not None and _codec_name(encoding) not in ("utf-8", "utf-8-sig"):
+        return None, False
+    with open(path, "rb") as fh:
+        head = fh.read(HEAD_BYTES)
+    start = 3 if head.startswith(b"\xef\xbb\xbf") else 0
+    end = head.find(b"\n", start)
+    if head.startswith(b"\xef\xbb\xbf", start) or end < 0 or b"\x00" in head:
+        return None, False
+    try:
+        first_line = head[start:end].decode("utf-8").rstrip("\r")
+    except UnicodeDecodeError:
+        return None, False
+    if not first_line.strip():
+        return None, False
+    sep = _sniff_delimiter(first_line, delimiter)
+    return _read_csv_arrow(name, (path, start), first_line, sep, header_rows), True
+
+
+def _codec_name(encoding: str) -> str | None:
+    try:
+        return codecs.lookup(encoding).name
+    except LookupError:
+        return None
+
+
+def _read_csv_arrow(name: str, source, first_line: str, sep: str, header_rows: int) -> RawTable | None:
+    """Fast path for well-formed files (UTF-8 bytes, or a UTF-8 file read block by block); None
+    sends the caller to the slow, precise path."""
+    read = read_csv_columns(source, first_line, sep, header_rows)
+    if read is None:
+        return None
+    columns, n = read
+    frame = pd.DataFrame(columns, index=pd.RangeIndex(n), columns=list(columns), copy=False)
+    return RawTable(name, frame, header_rows + 1)
 
 
 # -------------------------------------------------------------------------------------- Excel

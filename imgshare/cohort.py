@@ -94,17 +94,35 @@ def _rule_matches(rule: Exclusion, q: Questionnaire, codebook: Codebook, frame: 
 
 def apply_exclusions(loaded: LoadedQuestionnaire, codebook: Codebook) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Split received rows into (analysed, excluded); excluded rows carry ``row`` and ``reason``."""
+    keep, reason = _exclusion_reasons(loaded, codebook)
+    return _rows(loaded.frame, keep), _excluded(loaded, keep, reason)
+
+
+def _exclusion_reasons(loaded: LoadedQuestionnaire, codebook: Codebook) -> tuple[np.ndarray, list[str]]:
+    """Which received rows are analysed, and each row's reason (the first rule it meets; '' if none)."""
     q = loaded.questionnaire
     frame = loaded.frame
-    reason = np.full(len(frame), "", dtype=object)
-    for rule in q.exclusions:
-        hit = _rule_matches(rule, q, codebook, frame, loaded.nonsubstantive) & (reason == "")
-        reason[hit] = rule.reason
-    keep = reason == ""
-    excluded = frame.loc[~keep].copy()
+    rule_of = np.full(len(frame), -1, dtype=np.int16)  # index of the first rule a row meets
+    for k, rule in enumerate(q.exclusions):
+        hit = _rule_matches(rule, q, codebook, frame, loaded.nonsubstantive) & (rule_of < 0)
+        rule_of[hit] = k
+    keep = rule_of < 0
+    reasons = [rule.reason for rule in q.exclusions]
+    return keep, [reasons[k] for k in rule_of[~keep].tolist()]
+
+
+def _rows(frame: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
+    """The rows of ``frame`` where ``keep`` holds, as a new frame; the data are not copied when
+    every row is kept (frames are never modified in place, and pandas copies on write)."""
+    return frame.copy(deep=False) if keep.all() else frame.loc[keep]
+
+
+def _excluded(loaded: LoadedQuestionnaire, keep: np.ndarray, reason: list[str]) -> pd.DataFrame:
+    # A new frame of its own (columns are added below); no row taken when none is excluded.
+    excluded = (loaded.frame.iloc[:0] if keep.all() else loaded.frame.loc[~keep]).copy(deep=False)
     excluded.insert(0, "row", loaded.rows[~keep])
-    excluded["reason"] = reason[~keep].astype(str)
-    return frame.loc[keep].copy(), excluded
+    excluded["reason"] = np.asarray(reason, dtype=object).astype(str)
+    return excluded
 
 
 def flow_table(codebook: Codebook, received: Mapping[str, int], excluded: Mapping[str, pd.DataFrame],
@@ -156,10 +174,11 @@ def build_cohort(codebook: Codebook, data_dir: Path | str | None = None, encodin
 
     responses, excluded, received, analysed, warnings, nonsubstantive = {}, {}, {}, {}, [], {}
     for qid, lq in loaded.items():
-        kept, dropped = apply_exclusions(lq, codebook)
+        keep, reason = _exclusion_reasons(lq, codebook)
+        kept, dropped = _rows(lq.frame, keep), _excluded(lq, keep, reason)
         responses[qid], excluded[qid] = kept, dropped
         if lq.nonsubstantive is not None and len(lq.nonsubstantive.columns):
-            nonsubstantive[qid] = lq.nonsubstantive.loc[kept.index].copy()
+            nonsubstantive[qid] = _rows(lq.nonsubstantive, keep)  # same rows, same order as ``kept``
         received[qid], analysed[qid] = len(lq.frame), len(kept)
         warnings.extend(lq.warnings)
         if len(kept) == 0:
@@ -202,9 +221,9 @@ def data_warnings(codebook: Codebook, responses: Mapping[str, pd.DataFrame]) -> 
     for qid, frame in responses.items():
         q = codebook.questionnaires[qid]
         for iid in q.items:
-            # One answer only: the smallest answer is also the largest (min/max skip missing values).
-            low, high = frame[iid].min(), frame[iid].max()
-            if not pd.isna(low) and low == high:
+            # One answer only: the smallest answer is also the largest (missing values skipped).
+            low, high = _answer_range(frame[iid])
+            if low is not None and low == high:
                 label = codebook.scale_of(iid).label_of(int(low))
                 out.append(f"{q.label}: every respondent who answered item {iid} chose '{label}'; "
                            "its correlations and alpha are undefined there")
@@ -222,3 +241,19 @@ def data_warnings(codebook: Codebook, responses: Mapping[str, pd.DataFrame]) -> 
                 out.append(f"comparison {cid} ({comp.label}): group '{group}' has {what}; "
                            + ("it is left out of the test" if n == 0 else "its mean rank rests on one answer"))
     return out
+
+
+def _answer_range(column: pd.Series) -> tuple[float | None, float | None]:
+    """Smallest and largest answer of a column (None, None when nobody answered)."""
+    array = column.array
+    if isinstance(array, pd.arrays.IntegerArray):
+        # The masked array's own buffers, reduced where answered: no copy of the answers.
+        answered = ~array._mask
+        if not answered.any():
+            return None, None
+        data = array._data
+        bounds = np.iinfo(data.dtype)
+        return (int(np.min(data, where=answered, initial=bounds.max)),
+                int(np.max(data, where=answered, initial=bounds.min)))
+    low, high = column.min(), column.max()
+    return (None, None) if pd.isna(low) else (low, high)

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ._data_checks import declared_missing, grouped_warnings, label_findings, qualtrics_rows
+from ._arrow_text import short_text_keys
 from ._readers import RawTable, read_raw
 from .codebook import Codebook, Level, Questionnaire
 from .errors import DataError, Problem
@@ -98,7 +99,7 @@ def _coded(values: pd.Series, lookup: dict[str, int], column: str, expected: str
     ``declared``: codes the file itself declares missing, named in the message when they are
     found but not declared in the codebook (under ``where``).
     """
-    codes_of_unique, uniques = pd.factorize(values, sort=False)
+    codes_of_unique, uniques = _distinct(values)
     mapped = np.full(len(uniques), -1, dtype=np.int64)
     missing = np.zeros(len(uniques), dtype=bool)
     bad = []
@@ -137,9 +138,19 @@ def _coded(values: pd.Series, lookup: dict[str, int], column: str, expected: str
     if nonsubstantive:
         is_code = np.isin(result, np.asarray(nonsubstantive, dtype=np.int64)) & ~mask
         nonsub = pd.Series(pd.arrays.IntegerArray(result.copy(), ~is_code), index=values.index, name=column,
-                           dtype="Int64")
+                           copy=False)
         mask = mask | is_code
-    return pd.Series(pd.arrays.IntegerArray(result, mask), index=values.index, name=column, dtype="Int64"), nonsub
+    return pd.Series(pd.arrays.IntegerArray(result, mask), index=values.index, name=column, copy=False), nonsub
+
+
+def _distinct(values: pd.Series) -> tuple[np.ndarray, pd.Index | np.ndarray]:
+    """Each cell's index into the column's distinct cells, and those cells. A Categorical column
+    (as the CSV reader gives columns of few distinct cells) has them already: no hashing."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = values.cat.codes.to_numpy()
+        if not len(codes) or codes.min() >= 0:  # -1 would be a missing cell: the readers give none
+            return codes, values.cat.categories
+    return pd.factorize(values, sort=False)
 
 
 #: A code written as a number: ASCII digits, optionally signed, optionally with a zero fraction
@@ -280,8 +291,8 @@ def parse_raw(codebook: Codebook, qid: str, raw: RawTable, path: Path) -> Loaded
     blank_ids = np.flatnonzero(blank)
     out.rows(q.id_column, blank_ids, ["found a blank respondent id"] * min(len(blank_ids), PER_COLUMN_LIMIT),
              "expected a unique id on every row")
-    # One hash pass says whether any id repeats; positions are looked for only when one does.
-    dup = ids.duplicated(keep="first") & ~blank if ids.nunique(dropna=False) < len(ids) else None
+    # One pass says whether any id repeats; positions are looked for only when one does.
+    dup = None if _all_distinct(ids) else ids.duplicated(keep="first") & ~blank
     if dup is not None and dup.any():
         first_pos = {v: i for i, v in reversed(list(enumerate(ids.to_numpy())))}
         positions = np.flatnonzero(dup.to_numpy())
@@ -299,6 +310,16 @@ def parse_raw(codebook: Codebook, qid: str, raw: RawTable, path: Path) -> Loaded
     rows = (np.asarray(raw.rows, dtype=np.int64) if raw.rows is not None
             else np.arange(raw.first_row, raw.first_row + len(frame), dtype=np.int64))  # = raw.row_of(i) for each i
     return LoadedQuestionnaire(q, path, typed, rows, tuple(warnings), codes)
+
+
+def _all_distinct(ids: pd.Series) -> bool:
+    """Whether no text occurs twice: a sort of packed integers for short Arrow texts (a million
+    ids in a few hundredths of a second), a hash of the texts otherwise."""
+    keys = short_text_keys(ids)
+    if keys is None:
+        return ids.nunique(dropna=False) == len(ids)
+    keys.sort()
+    return not bool(np.any(keys[1:] == keys[:-1]))
 
 
 def _check_asked_if(q: Questionnaire, typed: pd.DataFrame, out: _Collector) -> None:
