@@ -124,6 +124,14 @@ class ForkedJobs:
             self._errors.append(message or f"worker process ended with status {code}")
         return True
 
+    def start_all(self) -> None:
+        """Wait until every queued job has started: after this nothing more is forked, so the
+        caller may start threads (a child forked while another thread holds a lock could hang)."""
+        while self._queue:
+            self.poll()
+            if self._queue:
+                self._reap(block=True)
+
     def wait(self) -> None:
         """Run every queued job and wait for all; raise RuntimeError with the first failure's traceback."""
         while self._running or self._queue:
