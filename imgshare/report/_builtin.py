@@ -166,7 +166,10 @@ def write_builtin(done: Executed, ctx: ReportContext, formats: tuple[str, ...], 
     todo = [fmt for fmt in formats if fmt not in reused]
     if not todo:
         return targets, done.executed, key
-    ast = markdown_to_ast(composed, build)
+    # While pandoc reads the Markdown (another process), import what the writers will need.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(_import_writers, tuple(todo))
+        ast = markdown_to_ast(composed, build)
     check_images(ast, build, doc, ctx.codebook_path)  # only figures this render produced; else say whence
 
     def write(fmt: str) -> Path:
@@ -201,6 +204,14 @@ def _labels(doc: Document) -> set[str]:
     from ._assemble import defined_labels
 
     return defined_labels(doc)
+
+
+def _import_writers(formats: tuple[str, ...]) -> None:
+    """Import python-docx and typst (a few tenths of a second) before the writers ask for them."""
+    if "docx" in formats:
+        import docx  # noqa: F401 - finish_docx uses it
+    if "pdf" in formats:
+        import typst  # noqa: F401 - compile_typst uses it
 
 
 def write_all(executed: list[Executed], jobs: ForkedJobs, ctx: ReportContext, formats: tuple[str, ...],
