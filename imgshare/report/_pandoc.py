@@ -73,17 +73,16 @@ def write_format(ast: Mapping, fmt: str, out: Path, build: Path, bibliography: P
             args += ["--csl", str(csl)]
     if fmt == "html":
         # Self-contained without pandoc's --embed-resources (which re-reads the whole page and cost
-        # a second): the style goes in a <style> element, figures become data: URIs (see below).
+        # a second): the style goes in a <style> element, figures become data: URIs in the AST.
         style = build / "imgshare-style.html"
         style.write_text("<style>\n" + (RESOURCES / "imgshare.css").read_text(encoding="utf-8") + "</style>\n",
                          encoding="utf-8")
+        ast = embed_images(ast, build)
         args += ["-t", "html5", "--standalone", "--section-divs", "--mathml",
                  "--template", str(RESOURCES / "template.html"), "--include-in-header", str(style)]
         if toc:
             args += ["--toc", "--toc-depth=2", "-V", "toc"]
-        _write_html(ast, args + ["-o", str(out)], out, build)
-        return out
-    if fmt == "docx":
+    elif fmt == "docx":
         args += ["-t", "docx"]
         if reference_doc is not None:
             args += ["--reference-doc", str(reference_doc)]
@@ -97,36 +96,6 @@ def write_format(ast: Mapping, fmt: str, out: Path, build: Path, bibliography: P
     return out
 
 
-def _write_html(ast: Mapping, args: list[str], out: Path, build: Path) -> None:
-    """Write the HTML with every figure as a ``data:`` URI.
-
-    Pandoc writes the page with a placeholder as long as each figure's data URI in its place,
-    then each ``src="<placeholder>"`` becomes ``src="data:..."``: pandoc reads a few hundred
-    kilobytes of JSON instead of megabytes of base64 (about half its time), and the page is the
-    same byte for byte (pandoc wraps lines by length, and the placeholder is as long as the URI).
-    Should a placeholder not be found exactly once per image, the page is written again from the
-    AST holding the URIs.
-    """
-    urls = list(image_urls(ast))
-    if not urls:
-        _run_pandoc(args, json.dumps(ast), "writing html", build)
-        return
-    uris = {url: _data_uri(_produced_or_refused(url, build)) for url in urls}
-    marks = {url: f"imgshare{i}-".ljust(len(uri), "x") for i, (url, uri) in enumerate(uris.items())}
-    _run_pandoc(args, json.dumps(_with_urls(ast, marks.__getitem__)), "writing html", build)
-    page = out.read_bytes()
-    if all(page.count(f'src="{marks[url]}"'.encode()) == urls.count(url) for url in uris):
-        for url, uri in uris.items():
-            page = page.replace(f'src="{marks[url]}"'.encode(), f'src="{uri}"'.encode())
-        out.write_bytes(page)
-        return
-    _run_pandoc(args, json.dumps(_with_urls(ast, uris.__getitem__)), "writing html", build)
-
-
-def _data_uri(path: Path) -> str:
-    return f"data:{_MIME[path.suffix.lower()]};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
-
-
 _MIME = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
          ".gif": "image/gif"}
 
@@ -137,17 +106,13 @@ def embed_images(ast: Mapping, base: Path) -> dict:
     Any other image reference raises :class:`ReportError` (see :mod:`._images`).
     """
 
-    return _with_urls(ast, lambda url: _data_uri(_produced_or_refused(url, base)))
-
-
-def _with_urls(ast: Mapping, new_url) -> dict:
-    """A copy of ``ast`` whose every image URL ``u`` is ``new_url(u)``."""
-
     def walk(node):
         if isinstance(node, dict):
             if node.get("t") == "Image":
                 attr, alt, (url, title) = node["c"]
-                return {"t": "Image", "c": [attr, alt, [new_url(url), title]]}
+                path = _produced_or_refused(url, base)
+                url = f"data:{_MIME[path.suffix.lower()]};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+                return {"t": "Image", "c": [attr, alt, [url, title]]}
             return {k: walk(v) for k, v in node.items()}
         if isinstance(node, list):
             return [walk(v) for v in node]
