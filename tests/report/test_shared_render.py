@@ -123,3 +123,14 @@ def test_a_figure_that_fails_in_its_worker_fails_the_render_and_keeps_earlier_ou
     with pytest.raises(ReportError, match="a figure could not be saved"):
         render_report(project, formats="html", quiet=True)
     assert first.outputs["html"].read_bytes() == before
+
+
+def test_a_render_of_two_documents_reads_the_codebook_once(project, monkeypatch):
+    import imgshare.codebook as codebook_module
+
+    calls = []
+    real = codebook_module.load_codebook
+    monkeypatch.setattr(codebook_module, "load_codebook", lambda path: calls.append(path) or real(path))
+    _two_documents(project)
+    render_report(project, formats="html", quiet=True, use_cache=False)
+    assert len(calls) == 1
