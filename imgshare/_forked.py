@@ -11,6 +11,7 @@ Where ``os.fork`` does not exist, or with one worker, jobs simply run in the cal
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import sys
@@ -91,6 +92,10 @@ class ForkedJobs:
             status = 0
             try:
                 os.close(read_end)
+                # A short-lived child: collecting the parent's inherited objects again and again
+                # only costs time (about 8% of drawing a figure) and copies their pages; memory
+                # it leaves uncollected goes when it exits.
+                gc.disable()
                 fn(*args, **kwargs)
             except BaseException as exc:  # noqa: BLE001 - everything must end in os._exit
                 status = 1
