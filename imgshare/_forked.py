@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gc
 import os
+import select
 import signal
 import sys
 import traceback
@@ -119,7 +120,10 @@ class ForkedJobs:
         else:
             if not (block and self._running):
                 return False
-            pid = next(iter(self._running))  # the oldest job
+            # Whichever child ends first (not the oldest): its pipe reads end-of-file once it has
+            # exited, or its error message just before, so a free worker never waits for a slow one.
+            readable, _, _ = select.select(list(self._running.values()), [], [])
+            pid = next(p for p, fd in self._running.items() if fd in readable)
             _, status = os.waitpid(pid, 0)
         read_end = self._running.pop(pid)
         with os.fdopen(read_end, "rb") as fh:

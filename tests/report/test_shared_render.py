@@ -134,3 +134,24 @@ def test_a_render_of_two_documents_reads_the_codebook_once(project, monkeypatch)
     _two_documents(project)
     render_report(project, formats="html", quiet=True, use_cache=False)
     assert len(calls) == 1
+
+
+def _stamp(path: Path, pause: float = 0.0) -> None:
+    import time
+
+    start = time.monotonic()
+    time.sleep(pause)
+    path.write_text(f"{start} {time.monotonic()}")
+
+
+def test_a_free_figure_worker_takes_the_next_job_while_a_slow_one_still_runs(tmp_path):
+    from imgshare._forked import ForkedJobs
+
+    with ForkedJobs(workers=2) as jobs:
+        jobs.submit(_stamp, tmp_path / "slow", 1.5)
+        jobs.submit(_stamp, tmp_path / "quick")
+        jobs.submit(_stamp, tmp_path / "next")  # queued: both workers are busy
+        jobs.wait()
+    slow_start, slow_end = map(float, (tmp_path / "slow").read_text().split())
+    next_start, _ = map(float, (tmp_path / "next").read_text().split())
+    assert next_start < slow_end  # it did not wait for the slow job to end
