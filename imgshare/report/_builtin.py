@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -31,10 +32,11 @@ from ._execute import Execution, execute_document, wait_for_figures
 from ._images import check_images
 from ._meta import normalise_metadata
 from ._output_cache import load_output, output_key, store_output
-from ._pandoc import compile_typst, markdown_to_ast, stage_typst_template, write_format
+from ._pandoc import check_produced, compile_typst, markdown_to_ast, stage_typst_template, write_format
 from ._source import Document
 
-__all__ = ["Executed", "execute_builtin", "write_builtin", "write_all", "EXTENSION", "CACHE_DIR", "Progress"]
+__all__ = ["Executed", "Ahead", "execute_builtin", "read_ahead", "write_builtin", "write_all", "EXTENSION",
+           "CACHE_DIR", "Progress"]
 
 #: The Typst format extension (Quarto custom format) the PDF is built with.
 EXTENSION = Path("_extensions") / "imgshare-manuscript"
@@ -144,16 +146,54 @@ def execute_builtin(doc: Document, ctx: ReportContext, build: Path, use_cache: b
     return Executed(doc, build, key, execution, executed, bib, csl, cache_dir)
 
 
+@dataclass(frozen=True)
+class Ahead:
+    """What a document's writers need that no figure file does, made while its figures are drawn:
+    its Markdown, read by pandoc, and (for the PDF) its Typst source, whose images are checked
+    when Typst is about to read them."""
+
+    assembled: Any
+    composed: str
+    ast: dict
+    typst: tuple[dict, Path] | None  # (the Typst tree, the written source)
+
+
+def read_ahead(done: Executed, formats: tuple[str, ...]) -> Ahead:
+    """Assemble the document, have pandoc read it and write its Typst source (see :class:`Ahead`)."""
+    doc, build = done.doc, done.build
+    assembled = assemble(doc, done.execution)
+    composed = _compose_markdown(doc, assembled.markdown)
+    ast = _read_markdown(composed, build, formats)
+    typst = None
+    if "pdf" in formats:
+        tree = transform(ast, "pdf", assembled.figures, crossref_words(doc.meta))
+        stage_typst_template(build, doc.project_dir / EXTENSION)
+        typst = (tree, write_format(tree, "typst", build / f"{doc.path.stem}.typ", build, done.bib, done.csl,
+                                    images_checked=False))
+    return Ahead(assembled, composed, ast, typst)
+
+
+def _read_markdown(composed: str, build: Path, formats) -> dict:
+    # While pandoc reads the Markdown (another process), import what the writers will need.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(_import_writers, tuple(formats))
+        return markdown_to_ast(composed, build)
+
+
 def write_builtin(done: Executed, ctx: ReportContext, formats: tuple[str, ...], use_cache: bool,
-                   say: Progress) -> tuple[dict[str, Path], bool, str]:
-    """Every format of an executed document whose figures are all written."""
+                  say: Progress, ahead: Ahead | None = None) -> tuple[dict[str, Path], bool, str]:
+    """Every format of an executed document whose figures are all written (``ahead``: what
+    :func:`read_ahead` made while they were drawn)."""
     doc, build, key, execution, bib, csl, cache_dir = (done.doc, done.build, done.key, done.execution, done.bib,
                                                        done.csl, done.cache_dir)
     fig_dir = build / "figures"
     if done.executed and use_cache:
         store_cached(cache_dir, key, execution, fig_dir)
-    assembled = assemble(doc, execution)
-    composed = _compose_markdown(doc, assembled.markdown)
+    if ahead is not None:
+        assembled, composed = ahead.assembled, ahead.composed
+    else:
+        assembled = assemble(doc, execution)
+        composed = _compose_markdown(doc, assembled.markdown)
     toc = bool(doc.meta.get("toc", True))
     targets = {fmt: build / f"{doc.path.stem}.{_EXT[fmt]}" for fmt in formats}
     # A document whose assembled text, figures and templates are unchanged is copied, not written again.
@@ -166,24 +206,27 @@ def write_builtin(done: Executed, ctx: ReportContext, formats: tuple[str, ...], 
     todo = [fmt for fmt in formats if fmt not in reused]
     if not todo:
         return targets, done.executed, key
-    # While pandoc reads the Markdown (another process), import what the writers will need.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(_import_writers, tuple(todo))
-        ast = markdown_to_ast(composed, build)
+    ast = ahead.ast if ahead is not None else _read_markdown(composed, build, todo)
     check_images(ast, build, doc, ctx.codebook_path)  # only figures this render produced; else say whence
 
     def write(fmt: str) -> Path:
-        tree = transform(ast, fmt, assembled.figures, crossref_words(doc.meta))
         target = targets[fmt]
-        if fmt == "pdf":
+        if fmt == "pdf" and ahead is not None and ahead.typst is not None:
+            tree, typ = ahead.typst
+            check_produced(tree, build)  # the figures it names are written now
+            compile_typst(typ, target, build)
+        elif fmt == "pdf":
+            tree = transform(ast, fmt, assembled.figures, crossref_words(doc.meta))
             stage_typst_template(build, doc.project_dir / EXTENSION)
             typ = write_format(tree, "typst", build / f"{doc.path.stem}.typ", build, bib, csl)
             compile_typst(typ, target, build)
         elif fmt == "docx":
+            tree = transform(ast, fmt, assembled.figures, crossref_words(doc.meta))
             reference = reference_docx(doc.project_dir / EXTENSION, build)
             write_format(tree, fmt, target, build, bib, csl, toc=toc, reference_doc=reference)
             finish_docx(target)  # pandoc cannot size table columns from content or turn pages
         else:
+            tree = transform(ast, fmt, assembled.figures, crossref_words(doc.meta))
             write_format(tree, fmt, target, build, bib, csl, toc=toc)
         if use_cache:
             store_output(cache_dir, out_keys[fmt], target)
@@ -217,16 +260,17 @@ def _import_writers(formats: tuple[str, ...]) -> None:
 def write_all(executed: list[Executed], jobs: ForkedJobs, ctx: ReportContext, formats: tuple[str, ...],
               use_cache: bool, say: Progress) -> list[tuple[dict[str, Path], bool, str]]:
     """Write every executed document's formats, documents side by side: one whose cells drew no
-    figure at once (while the workers finish the others' figures), the rest when every figure is
-    written. Results in document order; the first document's failure is raised."""
+    figure at once, while the workers finish the others' figures, and of those meanwhile what
+    needs no figure (:func:`read_ahead`), the rest once every figure is written. Results in
+    document order; the first document's failure is raised."""
     if not executed:
         wait_for_figures(jobs)
         return []
     jobs.start_all()  # every figure forked before any thread starts
     with ThreadPoolExecutor(max_workers=len(executed)) as pool:
-        early = [None if done.drawing else pool.submit(write_builtin, done, ctx, formats, use_cache, say)
-                 for done in executed]
+        early = [pool.submit(read_ahead, done, formats) if done.drawing else
+                 pool.submit(write_builtin, done, ctx, formats, use_cache, say) for done in executed]
         wait_for_figures(jobs)
-        futures = [job or pool.submit(write_builtin, done, ctx, formats, use_cache, say)
-                   for job, done in zip(early, executed)]
+        futures = [pool.submit(write_builtin, done, ctx, formats, use_cache, say, job.result()) if done.drawing
+                   else job for job, done in zip(early, executed)]
         return [job.result() for job in futures]

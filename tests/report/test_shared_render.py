@@ -155,3 +155,18 @@ def test_a_free_figure_worker_takes_the_next_job_while_a_slow_one_still_runs(tmp
     slow_start, slow_end = map(float, (tmp_path / "slow").read_text().split())
     next_start, _ = map(float, (tmp_path / "next").read_text().split())
     assert next_start < slow_end  # it did not wait for the slow job to end
+
+
+def test_a_document_drawing_figures_still_refuses_a_foreign_image_at_its_line(project, tmp_path, monkeypatch):
+    # its Markdown is read and its Typst source written while its figures are drawn; the image is
+    # refused before anything reads it, with the same message, and nothing is written
+    monkeypatch.setenv("IMGSHARE_JOBS", "2")
+    foreign = tmp_path / "elsewhere.svg"
+    foreign.write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
+    report = project / "report.qmd"
+    text = report.read_text()
+    report.write_text(text.replace("# Introduction {#sec-intro}", f"![foreign]({foreign})\n\n# Introduction {{#sec-intro}}"))
+    out = tmp_path / "out"
+    with pytest.raises(ReportError, match=rf"^report.qmd:\d+: image '{foreign}' is outside the render's own folder"):
+        render_report(project, out_dir=out, formats=("html", "pdf", "docx"), quiet=True, use_cache=False)
+    assert not out.exists() or not [p for p in out.iterdir() if not p.name.startswith(".")]
