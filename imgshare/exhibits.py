@@ -231,14 +231,14 @@ def _by_scale(cb: Codebook, items: list[str]) -> list[tuple[str, list[str]]]:
 
 
 def _sibling_layout(levels: pd.DataFrame, cb: Codebook, did: str, scale: str, nonsub: pd.DataFrame | None = None,
-                    agreement: pd.DataFrame | None = None) -> tuple[tuple[str, ...], float]:
+                    agreement: pd.DataFrame | None = None, min_cell: int = 0) -> tuple[tuple[str, ...], float]:
     """The item order and x half-axis shared by the diverging charts of one domain's statements on
     one scale (one chart per questionnaire asking those statements)."""
     from .figures import sibling_layout
 
     items = [i for i in cb.domains[did].items if cb.items[i].scale == scale]
     asking = [qid for qid, q in cb.questionnaires.items() if any(i in q.items for i in items)]
-    return sibling_layout(levels, cb, asking, items, nonsubstantive=nonsub, agreement=agreement)
+    return sibling_layout(levels, cb, asking, items, nonsubstantive=nonsub, agreement=agreement, min_cell=min_cell)
 
 
 def _n_items_height(n: int, per_item: float = 8.5, base: float = 32.0) -> float:
@@ -258,7 +258,7 @@ def _figure_plan(results: Any, *, min_cell: int = 0, numbers: Any = None) -> Pla
     @cache
     def siblings(did: str, scale: str) -> tuple[tuple[str, ...], float]:
         # The charts of one domain's statements for each questionnaire share order and axis.
-        return _sibling_layout(levels, cb, did, scale, nonsub, agreement)
+        return _sibling_layout(levels, cb, did, scale, nonsub, agreement, min_cell)
 
     def diverging(label, q, qid, dom, did, sid, items):
         from . import figures as F
