@@ -170,3 +170,12 @@ def test_a_document_drawing_figures_still_refuses_a_foreign_image_at_its_line(pr
     with pytest.raises(ReportError, match=rf"^report.qmd:\d+: image '{foreign}' is outside the render's own folder"):
         render_report(project, out_dir=out, formats=("html", "pdf", "docx"), quiet=True, use_cache=False)
     assert not out.exists() or not [p for p in out.iterdir() if not p.name.startswith(".")]
+
+
+@pytest.mark.parametrize("name", ["imgshare.exhibits", "imgshare.report._render_memo"])
+def test_docstring_examples_of_the_shared_parts_pass(name):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0
