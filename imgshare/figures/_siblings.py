@@ -25,6 +25,7 @@ def sibling_layout(
     label_room: float = 0.25,
     nonsubstantive: pd.DataFrame | None = None,
     agreement: pd.DataFrame | None = None,
+    min_cell: int = 0,
 ) -> tuple[tuple[str, ...], float]:
     """One item order and one x-axis half-width for diverging charts of the same statements drawn
     for several questionnaires (patients' and clinical experts' benefits), so they read alike.
@@ -37,7 +38,7 @@ def sibling_layout(
         The questionnaires that get a chart.
     items : sequence of str
         The statements, in codebook order; a questionnaire's chart shows those it asked.
-    neutral, label_room, nonsubstantive, agreement
+    neutral, label_room, nonsubstantive, agreement, min_cell
         As the charts will be drawn with (:func:`diverging_likert`); under disclosure control a
         withheld total orders its item last.
 
@@ -66,7 +67,7 @@ def sibling_layout(
         if not asked:
             continue
         seg = diverging_data(level_counts, codebook, qid, asked, order="codebook", neutral=neutral,
-                             nonsubstantive=nonsubstantive, agreement=agreement)
+                             nonsubstantive=nonsubstantive, agreement=agreement, min_cell=min_cell)
         limits.append(_own_limit(_extent(seg), label_room))
         totals.append(seg.drop_duplicates("item").set_index("item")[["pct_agree", "pct_disagree"]])
     if not totals:

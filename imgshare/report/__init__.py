@@ -22,8 +22,9 @@ from ._formats import MultiFormat
 from ._markdown import Markdown
 from ._projects import GENERIC_PROJECT, ProjectChoice, choose_project
 from ._render import RenderResult, render_report
-from ._study import LevelFact, Study, study
+from ._study import LevelFact, Study
 from ._study_exhibits import Outputs
+from ._study_parts import study
 
 __all__ = [
     "study",

@@ -19,10 +19,28 @@ if TYPE_CHECKING:  # pandas is imported by the callers that pass frames; the eng
 
 from ._exhibit import LabelledTable, table_formats
 
-__all__ = ["AuditReport", "audit_report"]
+__all__ = ["AuditReport", "AuditCheck", "audit_report", "audit_check", "audit_layout"]
 
 _KIND_CAPTIONS = {"table": "values printed in the paper's tables", "text": "values printed in the paper's text"}
 _COUNT_KINDS = ("count", "flow")
+
+
+@dataclass(frozen=True, eq=False)
+class AuditCheck:
+    """The audit's verdicts before any table is laid out: enough for the summary sentence.
+
+    ``summary`` is the one-paragraph statement (:func:`imgshare.audit.audit_tables`); ``checked``
+    the verdict per printed value; ``grouped`` what :func:`imgshare.audit.audit_tables` returned;
+    ``flags`` the values withheld under ``min_cell`` (None when off).
+    """
+
+    summary: str
+    n_values: int
+    checked: Any
+    grouped: Any
+    flags: dict[str, str] | None
+    codebook: Any
+    min_cell: int
 
 
 @dataclass(frozen=True)
@@ -130,19 +148,12 @@ def _findings_table(flagged: pd.DataFrame, codebook: Any) -> LabelledTable | Non
     return LabelledTable(label, caption, table_formats(spec))
 
 
-def audit_report(cohort: Any, published_path: Path | str, *, min_cell: int = 0, results: Any = None) -> AuditReport:
-    """Check every value in ``published_path`` against ``cohort`` and lay the results out.
+def audit_check(cohort: Any, published_path: Path | str, *, min_cell: int = 0, results: Any = None) -> AuditCheck:
+    """Check every value in ``published_path`` against ``cohort`` (no table laid out yet).
 
     Under ``min_cell`` K a computed value (and its verdict) is printed only when the protected
     results (``results``, else computed here) print the same quantity (see
-    :mod:`imgshare.report._audit_withheld`).
-
-    Returns
-    -------
-    AuditReport
-        ``summary``: the audit's one-paragraph statement (:func:`imgshare.audit.audit_tables`);
-        ``tables``: one table per kind of source (labels ``tbl-audit-<kind>``) and the flagged
-        consistency findings (``tbl-audit-consistency``).
+    :mod:`imgshare.report._audit_withheld`); ``results`` may be raw or already protected with K.
     """
     from ..audit import audit_tables, check, consistency, load_published
 
@@ -157,16 +168,39 @@ def audit_report(cohort: Any, published_path: Path | str, *, min_cell: int = 0, 
         flags = audit_flags(published, protect(results if results is not None else analyse(cohort), min_cell))
     findings = consistency(published, cohort.codebook)
     grouped = audit_tables(checked, findings)
+    return AuditCheck(grouped.summary, len(checked), checked, grouped, flags, cohort.codebook, min_cell)
+
+
+def audit_layout(checked: AuditCheck) -> AuditReport:
+    """The summary and one table per kind of source (labels ``tbl-audit-<kind>``), then the flagged
+    consistency findings (``tbl-audit-consistency``)."""
     tables = []
-    for kind in grouped.groups:
-        part = checked[checked["source_kind"] == kind]
+    for kind in checked.grouped.groups:
+        part = checked.checked[checked.checked["source_kind"] == kind]
         if kind in _KIND_CAPTIONS:
             caption = f"Reproduction audit: {_KIND_CAPTIONS[kind]}"
         else:
             caption = f"Reproduction audit: values printed in the {kind} (secondary source)"
         label = "tbl-audit-" + "".join(c if c.isalnum() else "-" for c in str(kind).lower())
-        tables.append(_check_table(label, caption, part, cohort.codebook, min_cell, flags))
-    findings_table = _findings_table(grouped.flagged, cohort.codebook)
+        tables.append(_check_table(label, caption, part, checked.codebook, checked.min_cell, checked.flags))
+    findings_table = _findings_table(checked.grouped.flagged, checked.codebook)
     if findings_table is not None:
         tables.append(findings_table)
-    return AuditReport(grouped.summary, tuple(tables), len(checked))
+    return AuditReport(checked.summary, tuple(tables), checked.n_values)
+
+
+def audit_report(cohort: Any, published_path: Path | str, *, min_cell: int = 0, results: Any = None) -> AuditReport:
+    """Check every value in ``published_path`` against ``cohort`` and lay the results out.
+
+    Under ``min_cell`` K a computed value (and its verdict) is printed only when the protected
+    results (``results``, else computed here) print the same quantity (see
+    :mod:`imgshare.report._audit_withheld`).
+
+    Returns
+    -------
+    AuditReport
+        ``summary``: the audit's one-paragraph statement (:func:`imgshare.audit.audit_tables`);
+        ``tables``: one table per kind of source (labels ``tbl-audit-<kind>``) and the flagged
+        consistency findings (``tbl-audit-consistency``).
+    """
+    return audit_layout(audit_check(cohort, published_path, min_cell=min_cell, results=results))

@@ -56,10 +56,12 @@ class ReportContext:
     min_cell: int = 0
 
     def load_codebook(self):
-        """The validated :class:`~imgshare.codebook.Codebook` (raises CodebookError if invalid)."""
+        """The validated :class:`~imgshare.codebook.Codebook` (raises CodebookError if invalid);
+        read once per ``imgshare report`` render (:mod:`._render_memo`)."""
         from ..codebook import load_codebook
+        from ._render_memo import shared
 
-        return load_codebook(self.codebook_path)
+        return shared(("codebook", str(self.codebook_path)), lambda: load_codebook(self.codebook_path))
 
     def build_cohort(self, codebook=None):
         """The analysed cohort (``imgshare.cohort.build_cohort``) for this render's codebook and data."""

@@ -31,7 +31,7 @@ from ._exhibit import PLOT_ATTR
 from ._formats import formats_of, multiformat_markdown
 from ._source import Cell, Document, Origin, Text, iter_inline
 
-__all__ = ["Execution", "execute_document", "DEFAULT_FIG_SIZE"]
+__all__ = ["Execution", "execute_document", "wait_for_figures", "DEFAULT_FIG_SIZE"]
 
 #: The phone drawing of a plotnine figure: width (inches; about 390 CSS px), height relative to the
 #: desktop drawing and capped, and the file name suffix.
@@ -297,13 +297,29 @@ def _eval_inline(expr: str, origin, namespace: dict) -> str:
     return escape.markdown(value)
 
 
-def execute_document(doc: Document, fig_dir: Path, env: Mapping[str, str] | None = None) -> Execution:
+def wait_for_figures(jobs: ForkedJobs) -> None:
+    """Wait until every figure handed to ``jobs`` is written; a failed one raises ReportError."""
+    try:
+        jobs.wait()
+    except RuntimeError as exc:  # a figure worker failed: its last traceback line says why
+        from ._errors import ReportError
+
+        lines = [ln for ln in str(exc).splitlines() if ln.strip()]
+        raise ReportError(f"a figure could not be saved: {lines[-1] if lines else exc}",
+                          details=str(exc)) from None
+
+
+def execute_document(doc: Document, fig_dir: Path, env: Mapping[str, str] | None = None,
+                     jobs: ForkedJobs | None = None) -> Execution:
     """Run every cell and inline expression of ``doc`` in document order in a fresh namespace.
 
     The working directory is the document's directory while cells run (as under Quarto) and
     ``env`` is added to the process environment for the duration; both are restored after.
-    Figures are written to ``fig_dir`` (by forked workers, see :mod:`imgshare._forked`, all
-    finished when this returns). A failing cell raises a ReportError at its source line.
+    Figures are written to ``fig_dir`` by forked workers (see
+    :mod:`imgshare._forked`): with ``jobs`` given, by those workers, and the caller waits for
+    them (:func:`wait_for_figures`) -- so the next document's cells run while this one's figures
+    are drawn; without, by workers of this call, all finished when it returns. A failing cell
+    raises a ReportError at its source line.
     """
     import matplotlib
 
@@ -311,6 +327,7 @@ def execute_document(doc: Document, fig_dir: Path, env: Mapping[str, str] | None
     echo_default = bool(doc.meta.get("execute", {}).get("echo", True)) if isinstance(
         doc.meta.get("execute"), Mapping) else True
     namespace: dict[str, Any] = {"__name__": "__main__"}
+    fig_dir = Path(fig_dir).resolve()  # workers may start while another document's folder is current
     cells: list[tuple[dict, ...]] = []
     inline: list[str] = []
     saved_env = {k: os.environ.get(k) for k in (env or {})}
@@ -318,21 +335,12 @@ def execute_document(doc: Document, fig_dir: Path, env: Mapping[str, str] | None
     try:
         os.environ.update(env or {})
         os.chdir(doc.path.parent)
-        try:
-            with ForkedJobs() as jobs, deferring():
-                for seg in doc.segments:
-                    if isinstance(seg, Text):
-                        for ln, m in iter_inline(seg):
-                            inline.append(_eval_inline(m["expr"], ln.origin, namespace))
-                    else:
-                        cells.append(_run_cell(seg, namespace, fig_dir, echo_default, jobs))
-                    jobs.poll()  # start queued figures on workers that have finished
-        except RuntimeError as exc:  # a figure worker failed: its last traceback line says why
-            from ._errors import ReportError
-
-            lines = [ln for ln in str(exc).splitlines() if ln.strip()]
-            raise ReportError(f"a figure could not be saved: {lines[-1] if lines else exc}",
-                              details=str(exc)) from None
+        if jobs is not None:
+            _run_segments(doc, namespace, fig_dir, echo_default, jobs, cells, inline)
+        else:
+            with ForkedJobs() as own:
+                _run_segments(doc, namespace, fig_dir, echo_default, own, cells, inline)
+                wait_for_figures(own)
     finally:
         os.chdir(cwd)
         for k, v in saved_env.items():
@@ -341,3 +349,15 @@ def execute_document(doc: Document, fig_dir: Path, env: Mapping[str, str] | None
             else:
                 os.environ[k] = v
     return Execution(tuple(cells), tuple(inline))
+
+
+def _run_segments(doc: Document, namespace: dict, fig_dir: Path, echo_default: bool, jobs: ForkedJobs,
+                  cells: list, inline: list) -> None:
+    with deferring():
+        for seg in doc.segments:
+            if isinstance(seg, Text):
+                for ln, m in iter_inline(seg):
+                    inline.append(_eval_inline(m["expr"], ln.origin, namespace))
+            else:
+                cells.append(_run_cell(seg, namespace, fig_dir, echo_default, jobs))
+            jobs.poll()  # start queued figures on workers that have finished

@@ -18,7 +18,8 @@ from pathlib import Path
 from ._errors import ReportError
 from ._images import check_images, image_urls, produced_image
 
-__all__ = ["pandoc_path", "markdown_to_ast", "write_format", "compile_typst", "embed_images", "RESOURCES"]
+__all__ = ["pandoc_path", "markdown_to_ast", "write_format", "compile_typst", "embed_images", "check_produced",
+           "RESOURCES"]
 
 RESOURCES = Path(__file__).parent / "resources"
 #: Timestamp written into PDF and DOCX unless SOURCE_DATE_EPOCH says otherwise, so identical input
@@ -59,13 +60,16 @@ def markdown_to_ast(markdown: str, cwd: Path) -> dict:
 
 
 def write_format(ast: Mapping, fmt: str, out: Path, build: Path, bibliography: Path | None,
-                 csl: Path | None, toc: bool = True, reference_doc: Path | None = None) -> Path:
+                 csl: Path | None, toc: bool = True, reference_doc: Path | None = None,
+                 images_checked: bool = True) -> Path:
     """Write one output with pandoc: ``html`` (self-contained), ``docx``, or ``typst`` source.
 
     ``reference_doc`` is the Word document whose styles, page and footer the DOCX takes.
+    ``images_checked=False`` (Typst source only, which names its images without reading them)
+    leaves :func:`check_produced` to the caller, before the images are used.
     """
-    for url in image_urls(ast):  # every format: pandoc would copy any other file into a DOCX
-        _produced_or_refused(url, build)
+    if images_checked or fmt != "typst":
+        check_produced(ast, build)
     args = ["-f", "json", "--resource-path", str(build), "--number-sections"]
     if bibliography is not None:
         args += ["--citeproc", "--bibliography", str(bibliography), "-M", "link-citations=true"]
@@ -119,6 +123,12 @@ def embed_images(ast: Mapping, base: Path) -> dict:
         return node
 
     return walk(ast)
+
+
+def check_produced(ast: Mapping, build: Path) -> None:
+    """Every image of ``ast`` is a figure the render produced in ``build`` (else ReportError)."""
+    for url in image_urls(ast):  # every format: pandoc would copy any other file into a DOCX
+        _produced_or_refused(url, build)
 
 
 def _produced_or_refused(url: str, build: Path) -> Path:

@@ -3,44 +3,26 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 import shutil
-import tempfile
-from concurrent.futures import ThreadPoolExecutor
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import yaml
-
-from ._assemble import assemble, check_references
-from ._ast import FORMAT_NAMES, crossref_words, transform
+from .._forked import ForkedJobs
+from ._ast import FORMAT_NAMES
 from ._builddir import open_build_folder
-from ._cache import cache_key, load_cached, store_cached
+from ._builtin import CACHE_DIR, EXTENSION, Executed, Progress, execute_builtin, write_all
 from ._context import DEFAULT_CODEBOOK, ReportContext, project_codebook
-from ._docx_reference import reference_docx
 from ._docx_tables import finish_docx
 from ._errors import ReportError
-from ._images import check_images
-from ._execute import execute_document
-from ._meta import normalise_metadata
 from ._projects import choose_project, instantiate_generic
-from ._output_cache import load_output, output_key, store_output
-from ._pandoc import compile_typst, markdown_to_ast, stage_typst_template, write_format
 from ._quarto import check_quarto_python, find_quarto, quarto_render
-from ._source import Document, read_document
+from ._render_memo import sharing
+from ._source import read_document
 
 __all__ = ["render_report", "RenderResult", "EXTENSION", "CACHE_DIR"]
-
-#: The Typst format extension (Quarto custom format) the PDF is built with.
-EXTENSION = Path("_extensions") / "imgshare-manuscript"
-CACHE_DIR = ".imgshare-cache"
-_BIB_KEY_RE = re.compile(r"@\w+\s*\{\s*([^,\s]+)\s*,")
-_EXT = {"html": "html", "pdf": "pdf", "docx": "docx"}
-
-Progress = Callable[[str, str], None]
 
 
 @dataclass(frozen=True)
@@ -88,135 +70,6 @@ def _parse_formats(formats: Sequence[str] | str) -> tuple[str, ...]:
     if not out:
         raise ReportError("no output format requested")
     return tuple(out)
-
-
-def _input_files(ctx: ReportContext) -> list[Path]:
-    """The codebook and the data files it names: what cell results depend on."""
-    files = [ctx.codebook_path]
-    if not ctx.codebook_path.is_file():
-        raise ReportError(f"codebook not found: {ctx.codebook_path}")
-    codebook = ctx.load_codebook()
-    for qid in codebook.questionnaires:
-        files.append(codebook.data_path(qid, ctx.data_dir))
-    return files
-
-
-def _bibliography(doc: Document) -> tuple[Path | None, Path | None, set[str] | None]:
-    meta = doc.meta
-    bib = meta.get("bibliography")
-    if isinstance(bib, list):
-        if len(bib) != 1:
-            raise ReportError("the built-in engine supports one bibliography file", doc.path.name)
-        bib = bib[0]
-    if not bib:
-        return None, None, None
-    bib_path = doc.project_dir / str(bib)
-    if not bib_path.is_file():
-        raise ReportError(f"bibliography not found: {bib}", doc.path.name)
-    keys = set(_BIB_KEY_RE.findall(bib_path.read_text(encoding="utf-8")))
-    csl = meta.get("csl")
-    csl_path = doc.project_dir / str(csl) if csl else None
-    if csl_path is not None and not csl_path.is_file():
-        raise ReportError(f"citation style not found: {csl}", doc.path.name)
-    return bib_path, csl_path, keys
-
-
-def _docx_front_matter(meta: Mapping) -> str:
-    """Affiliations, ORCID iDs and keywords for Word, which has no title-block slots for them."""
-    lines = []
-    for aff in meta.get("by-affiliation", []):
-        parts = [aff.get("department"), aff.get("name"), aff.get("city"), aff.get("country")]
-        lines.append(f"^{aff['number']}^ " + ", ".join(p for p in parts if p))
-    for a in meta.get("by-author", []):
-        if a.get("orcid"):
-            lines.append(f"ORCID iD: {a['name']['literal']}, <https://orcid.org/{a['orcid']}>")
-    for a in meta.get("by-author", []):
-        if a.get("attributes", {}).get("corresponding"):
-            lines.append(f"Correspondence to {a['name']['literal']}" + (f"; {a['email']}" if a.get("email") else ""))
-    if meta.get("keywords"):
-        lines.append("**Keywords:** " + "; ".join(str(k) for k in meta["keywords"]))
-    if not lines:
-        return ""
-    return '::: {.content-visible when-format="docx"}\n' + "\\\n".join(lines) + "\n:::\n\n"
-
-
-def _compose_markdown(doc: Document, body: str) -> str:
-    meta = normalise_metadata(doc.meta, doc.path.name)
-    if meta.get("by-author"):
-        meta["author"] = [f"{a['name']['literal']}^{a['marks']}^" if a["marks"] else a["name"]["literal"]
-                          for a in meta["by-author"]]
-    front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=10_000)
-    return f"---\n{front}---\n\n{_docx_front_matter(meta)}{body}"
-
-
-def _render_builtin(doc: Document, ctx: ReportContext, formats: tuple[str, ...], build: Path,
-                    use_cache: bool, say: Progress, cache_dir: Path | None = None) -> tuple[dict[str, Path], bool, str]:
-    bib, csl, bib_keys = _bibliography(doc)
-    check_references(doc, _labels(doc), bib_keys)
-    fig_dir = build / "figures"
-    env = ctx.env()
-    # Documents may print the build date, which only SOURCE_DATE_EPOCH sets: part of the key.
-    keyed_env = {**env, "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "")}
-    key = cache_key(doc, _input_files(ctx), keyed_env)
-    cache_dir = cache_dir or doc.project_dir / CACHE_DIR
-    execution = load_cached(cache_dir, key, fig_dir) if use_cache else None
-    executed = execution is None
-    if execution is None:
-        say("execute", f"running {len(doc.cells)} cells")
-        execution = execute_document(doc, fig_dir, env)
-        if use_cache:
-            store_cached(cache_dir, key, execution, fig_dir)
-    else:
-        say("execute", f"{len(doc.cells)} cells unchanged: using cached outputs")
-    assembled = assemble(doc, execution)
-    composed = _compose_markdown(doc, assembled.markdown)
-    toc = bool(doc.meta.get("toc", True))
-    targets = {fmt: build / f"{doc.path.stem}.{_EXT[fmt]}" for fmt in formats}
-    # A document whose assembled text, figures and templates are unchanged is copied, not written again.
-    settings = json.dumps([toc, crossref_words(doc.meta)], sort_keys=True)
-    out_keys = {fmt: output_key(key, composed + settings, fmt, fig_dir, [bib, csl, doc.project_dir / EXTENSION])
-                for fmt in formats} if use_cache else {}
-    reused = [fmt for fmt in out_keys if load_output(cache_dir, out_keys[fmt], targets[fmt])]
-    if reused:
-        say("render", f"{', '.join(reused)} unchanged: using the cached file{'s' if len(reused) > 1 else ''}")
-    todo = [fmt for fmt in formats if fmt not in reused]
-    if not todo:
-        return targets, executed, key
-    ast = markdown_to_ast(composed, build)
-    check_images(ast, build, doc, ctx.codebook_path)  # only figures this render produced; else say whence
-
-    def write(fmt: str) -> Path:
-        tree = transform(ast, fmt, assembled.figures, crossref_words(doc.meta))
-        target = targets[fmt]
-        if fmt == "pdf":
-            stage_typst_template(build, doc.project_dir / EXTENSION)
-            typ = write_format(tree, "typst", build / f"{doc.path.stem}.typ", build, bib, csl)
-            compile_typst(typ, target, build)
-        elif fmt == "docx":
-            reference = reference_docx(doc.project_dir / EXTENSION, build)
-            write_format(tree, fmt, target, build, bib, csl, toc=toc, reference_doc=reference)
-            finish_docx(target)  # pandoc cannot size table columns from content or turn pages
-        else:
-            write_format(tree, fmt, target, build, bib, csl, toc=toc)
-        if use_cache:
-            store_output(cache_dir, out_keys[fmt], target)
-        return target
-
-    # The formats are independent and mostly wait on pandoc and Typst: write them side by side.
-    with ThreadPoolExecutor(max_workers=len(todo)) as pool:
-        jobs = {}
-        for fmt in todo:
-            say("render", fmt)
-            jobs[fmt] = pool.submit(write, fmt)
-        for fmt, job in jobs.items():
-            job.result()
-    return targets, executed, key
-
-
-def _labels(doc: Document) -> set[str]:
-    from ._assemble import defined_labels
-
-    return defined_labels(doc)
 
 
 def render_report(
@@ -359,18 +212,25 @@ def _render(project: Path, document: str | Sequence[str] | None, codebook: Path,
     try:
         rendered: list[tuple[dict[str, Path], bool, str]] = []
         used = "quarto" if quarto is not None else "builtin"
-        for name in names:
-            doc_path = project / name
-            # Each document in a folder of its own: figure files are named by cell label.
-            doc_build = build / doc_path.stem
-            doc_build.mkdir()
-            if quarto is not None:
-                say("render", f"quarto {'.'.join(map(str, quarto.version))}: {name}: {', '.join(fmts)}")
-                rendered.append((quarto_render(quarto, project, doc_path, doc_build, fmts, ctx.env()), True, ""))
-            else:
-                say("include", name)
-                doc = read_document(doc_path, project)
-                rendered.append(_render_builtin(doc, ctx, fmts, doc_build, use_cache, say, cache_dir))
+        executed: list[Executed] = []
+        # Built-in engine: every document's cells run first, sharing the study's analysis, exhibits
+        # and audit (built once) and one set of figure workers, so the next document's cells run
+        # while the figures of the first are drawn; the formats are written side by side, each
+        # document's once its figures are drawn.
+        with sharing(), ForkedJobs() as jobs:
+            for name in names:
+                doc_path = project / name
+                # Each document in a folder of its own: figure files are named by cell label.
+                doc_build = build / doc_path.stem
+                doc_build.mkdir()
+                if quarto is not None:
+                    say("render", f"quarto {'.'.join(map(str, quarto.version))}: {name}: {', '.join(fmts)}")
+                    rendered.append((quarto_render(quarto, project, doc_path, doc_build, fmts, ctx.env()), True, ""))
+                else:
+                    say("include", name)
+                    doc = read_document(doc_path, project)
+                    executed.append(execute_builtin(doc, ctx, doc_build, use_cache, say, cache_dir, jobs))
+            rendered += write_all(executed, jobs, ctx, fmts, use_cache, say)
         for produced, _, _ in rendered:
             for fmt, path in produced.items():
                 if not path.is_file():

@@ -35,7 +35,7 @@ from ._study_exhibits import ExhibitsMixin
 from ._study_generic import GenericMixin
 from ._study_prose import ProseMixin
 
-__all__ = ["Study", "LevelFact", "study", "number_style", "project_settings"]
+__all__ = ["Study", "LevelFact", "number_style", "project_settings"]
 
 _STAGES = ("received", "excluded", "analysed")
 
@@ -106,20 +106,34 @@ class Study(ProseMixin, ExhibitsMixin, GenericMixin, DiscussionMixin):
 
     def __init__(self, codebook, cohort, results, *, min_cell: int = 0, numbers=None,
                  published: Path | None = None, config: Mapping | None = None):
-        from ..disclosure import suppress_results
         from ..tables import NumberStyle
+        from ._study_parts import StudyParts
 
-        self.codebook = codebook
-        self.cohort = cohort
-        self.min_cell = int(min_cell or 0)
-        self.numbers = numbers if numbers is not None else NumberStyle()
+        parts = StudyParts(codebook, cohort, results, min_cell=min_cell,
+                           numbers=numbers if numbers is not None else NumberStyle(), published=published)
+        self._use(parts, config)
+
+    @classmethod
+    def _from_parts(cls, parts, config: Mapping | None = None) -> Study:
+        """A Study on parts another document of the same render built (see :mod:`._study_parts`)."""
+        self = cls.__new__(cls)
+        self._use(parts, config)
+        return self
+
+    def _use(self, parts, config: Mapping | None) -> None:
+        #: What does not change once built (analysis, exhibits, audit): possibly shared.
+        self._parts = parts
+        self.codebook = parts.codebook
+        self.cohort = parts.cohort
+        self.min_cell = parts.min_cell
+        self.numbers = parts.numbers
         #: The analysis as it may be published: small counts withheld under ``--min-cell``.
-        self.results = suppress_results(results, self.min_cell)
-        self._raw = results
-        self._published_path = published
+        self.results = parts.results
+        self._raw = parts.raw
+        self._published_path = parts.published
         #: The project's ``imgshare:`` settings (``_quarto.yml``).
         self.config = dict(config or {})
-        self._exhibits = None
+        #: Labels this document has placed (its own, never shared).
         self._shown: set[str] = set()
 
     # -- metadata ------------------------------------------------------------------------------
@@ -380,20 +394,3 @@ class Study(ProseMixin, ExhibitsMixin, GenericMixin, DiscussionMixin):
             labels += [lv.label for lv in scale.levels if lv.code in codes and lv.label not in labels]
         return join_words([Markdown(f"“{plain(label)}”") for label in labels], "or")
 
-
-def study(env: Mapping[str, str] | None = None, cwd: Path | None = None) -> Study:
-    """The :class:`Study` of the running document's render.
-
-    Reads the render context (:func:`imgshare.report.context`: the codebook, data folder and
-    ``--min-cell`` that ``imgshare report`` chose, or the project's own codebook under a bare
-    ``quarto render``), loads and analyses the data once, and reads the project's number style
-    from its ``_quarto.yml``. The reproduction audit is available when ``published.yml`` lies
-    next to the codebook.
-    """
-    from ._analysis import analysed
-    from ._context import context
-
-    ctx = context(env, cwd)
-    codebook, cohort, results = analysed(ctx)
-    return Study(codebook, cohort, results, min_cell=ctx.min_cell, numbers=number_style(ctx.project_dir),
-                 published=ctx.published_path(), config=project_settings(ctx.project_dir))

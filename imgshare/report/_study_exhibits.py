@@ -50,13 +50,9 @@ class ExhibitsMixin:
 
     @property
     def exhibits(self):
-        """Every exhibit the codebook calls for, by label (built on first use)."""
-        if self._exhibits is None:
-            from ..exhibits import build_exhibits
-
-            # from the protected results: build_exhibits would otherwise protect them a second time
-            self._exhibits = build_exhibits(self.results, min_cell=self.min_cell, numbers=self.numbers)
-        return self._exhibits
+        """Every exhibit the codebook calls for, by label (:class:`~imgshare.exhibits.ExhibitSet`:
+        each built when first looked up, once per render)."""
+        return self._parts.exhibits
 
     def has(self, label: str) -> bool:
         """Whether the codebook gives this exhibit (e.g. a comparison table)."""
@@ -77,8 +73,9 @@ class ExhibitsMixin:
 
     def labels(self, prefix: str = "", *, kind: str | None = None) -> list[str]:
         """Exhibit labels starting with ``prefix`` (``kind``: "table" or "figure"), in build order."""
-        return [label for label, ex in self.exhibits.items()
-                if label.startswith(prefix) and (kind is None or ex.kind == kind)]
+        exhibits = self.exhibits
+        return [label for label in exhibits
+                if label.startswith(prefix) and (kind is None or exhibits.kind(label) == kind)]
 
     def place(self, labels: str | Sequence[str]) -> Outputs:
         """Self-labelled exhibits (a label, or labels, or a prefix ending in "-"), each placed once:
@@ -160,19 +157,14 @@ class ExhibitsMixin:
     def audit(self):
         """The reproduction audit (:class:`~imgshare.report.AuditReport`) when the codebook has
         published values beside it, else None."""
-        if self._published_path is None:
-            return None
-        if not hasattr(self, "_audit"):
-            from ._audit import audit_report
-
-            self._audit = audit_report(self.cohort, self._published_path, min_cell=self.min_cell)
-        return self._audit
+        return self._parts.audit
 
     def audit_summary(self) -> Markdown:
-        """The audit's one-paragraph summary (empty without published values)."""
+        """The audit's one-paragraph summary (empty without published values; lays out no table)."""
         from ._markdown import plain
 
-        return plain(self.audit.summary) if self.audit is not None else Markdown("")
+        checked = self._parts.audit_check
+        return plain(checked.summary) if checked is not None else Markdown("")
 
     def audit_tables(self) -> Outputs:
         """The audit's tables, self-labelled (none without published values)."""
@@ -181,7 +173,7 @@ class ExhibitsMixin:
     def reproduction_section(self) -> Outputs:
         """'Reproduction of the published values' (results): the audit's summary, pointing to its
         appendix; nothing when the codebook has no published values beside it."""
-        if self.audit is None:
+        if self._published_path is None:
             return Outputs(())
         return Outputs([Markdown("## Reproduction of the published values {#sec-reproduction}"),
                         Markdown("Every number the paper prints was recomputed from the data analysed here and "
