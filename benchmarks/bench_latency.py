@@ -20,6 +20,11 @@ second render is timed). Results go to ``benchmarks/results-latency.md`` (or ``-
 ``--baseline DIR`` also runs every command with the ``imgshare`` of another environment (its
 ``bin/`` folder, e.g. one holding an earlier commit), interleaved in the same rounds, and adds
 its medians as a "before" column.
+
+Before the runs, each measured ``imgshare`` package is byte-compiled (``python -m compileall``),
+as a wheel install leaves it: where ``PYTHONDONTWRITEBYTECODE`` is set (this project's sandbox
+sets it), an editable install would otherwise compile the modules a command imports from source
+in every run.
 """
 
 from __future__ import annotations
@@ -67,6 +72,13 @@ def run(cmd: list[str], cwd: Path) -> tuple[float, float]:
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {err.strip()[-2000:]}")
     return elapsed, usage.ru_utime + usage.ru_stime
+
+
+def byte_compile(python: str) -> None:
+    """Compile the ``imgshare`` package of interpreter ``python`` into its ``__pycache__``."""
+    folder = subprocess.run([python, "-c", "import imgshare, os; print(os.path.dirname(imgshare.__file__))"],
+                            capture_output=True, text=True, check=True).stdout.strip()
+    subprocess.run([python, "-m", "compileall", "-q", folder], check=True, stdout=subprocess.DEVNULL)
 
 
 def copy_project(dest: Path) -> Path:
@@ -188,12 +200,16 @@ def main() -> None:
     parser.add_argument("--baseline", type=Path, help="bin/ folder of another environment to compare with")
     parser.add_argument("--baseline-label", default="", help="what the baseline is (printed in the results)")
     args = parser.parse_args()
+    byte_compile(sys.executable)
+    if args.baseline is not None:
+        byte_compile(str(args.baseline / "python"))
     times = measure(args.repeats, args.baseline)
     text = "\n".join([
         "# Latency of the study commands against import floors",
         "",
         f"`benchmarks/bench_latency.py --repeats {args.repeats}`: medians of {args.repeats} rounds, each command a "
-        "fresh process on a temporary copy of the study project, floors measured in the same rounds. "
+        "fresh process on a temporary copy of the study project, floors measured in the same rounds, imgshare "
+        "byte-compiled first. "
         f"Python {platform.python_version()}, {platform.machine()}, {len(os.sched_getaffinity(0))} cores shared "
         "with other jobs."
         + (f" Before: {args.baseline_label or args.baseline}, run in the same rounds." if args.baseline else ""),

@@ -13,7 +13,7 @@ of each document's cells, and of the parts that dominate them. A part is counted
 ``time.thread_time`` (pandoc runs: the CPU of the finished child) around the function that does
 it, where the running imgshare has that function (names differ between versions: one missing or
 not called prints ``-``); parts nest (exhibits are built inside cells). Medians over
-``--rounds``; Markdown on stdout.
+``--rounds``; Markdown on stdout. The ``imgshare`` package is byte-compiled first.
 
 It also times a pure-Python loop alone and two copies at once (forked), to tell how much two busy
 processes slow each other on this machine: the parallel speed-up a render can get from 2 cores.
@@ -24,11 +24,13 @@ from __future__ import annotations
 import argparse
 import functools
 import importlib
+import importlib.util
 import json
 import os
 import resource
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -248,6 +250,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--warm", action="store_true", help="a re-render after a prose edit instead of a cold one")
     args = parser.parse_args()
+    # as a wheel install leaves it (see bench_latency.py): no module compiled from source per round
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(Path(importlib.util.find_spec("imgshare").origin).parent)],
+                   check=True, stdout=subprocess.DEVNULL)
     rounds = []
     with tempfile.TemporaryDirectory(prefix="report-work-") as tmp:
         project = _copy_project(Path(tmp) / "project")
