@@ -92,8 +92,11 @@ def test_render_killed_with_sigkill_leaves_a_folder_that_the_next_render_removes
             "use_cache=False)")
     child = subprocess.Popen([sys.executable, "-c", code, str(project), str(out)])
     deadline = time.monotonic() + 120
-    while not list(out.glob(".render-*")) and time.monotonic() < deadline:
-        time.sleep(0.01)  # the folder lives for the whole render (the cell sleeps 30 s): it cannot be missed
+    # Kill once the render holds its folder's lock: a folder without one may be a render just
+    # starting, which the next render rightly leaves alone (the test above). The folder lives for
+    # the whole render (the cell sleeps 30 s), so this cannot be missed.
+    while not list(out.glob(".render-*/.in-use")) and time.monotonic() < deadline:
+        time.sleep(0.01)
     left = list(out.glob(".render-*"))
     child.send_signal(signal.SIGKILL)
     child.wait()
