@@ -35,6 +35,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from _project import byte_compile
+
 import numpy as np
 
 HERE = Path(__file__).resolve().parent
@@ -121,13 +123,6 @@ def run(cmd: list[str], cwd: Path) -> tuple[float, float]:
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {err.strip()[-2000:]}")
     return elapsed, usage.ru_maxrss / 1024.0
-
-
-def byte_compile(python: str) -> None:
-    """Compile the ``imgshare`` package of interpreter ``python`` into its ``__pycache__``."""
-    folder = subprocess.run([python, "-c", "import imgshare, os; print(os.path.dirname(imgshare.__file__))"],
-                            capture_output=True, text=True, check=True).stdout.strip()
-    subprocess.run([python, "-m", "compileall", "-q", folder], check=True, stdout=subprocess.DEVNULL)
 
 
 def imgshare_exe() -> str:

@@ -40,9 +40,8 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-PROJECT_FILES = ("_quarto.yml", "report.qmd", "references.bib", "bmj.csl")
-PROJECT_DIRS = ("sections", "_extensions", "data")
+from _project import REPO, copy_project, byte_compile
+
 SECOND_SURVEY = REPO / "tests" / "fixtures" / "second_survey"
 
 #: (name, floor it is compared with, target ratio, what the target means)
@@ -72,24 +71,6 @@ def run(cmd: list[str], cwd: Path) -> tuple[float, float]:
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {err.strip()[-2000:]}")
     return elapsed, usage.ru_utime + usage.ru_stime
-
-
-def byte_compile(python: str) -> None:
-    """Compile the ``imgshare`` package of interpreter ``python`` into its ``__pycache__``."""
-    folder = subprocess.run([python, "-c", "import imgshare, os; print(os.path.dirname(imgshare.__file__))"],
-                            capture_output=True, text=True, check=True).stdout.strip()
-    subprocess.run([python, "-m", "compileall", "-q", folder], check=True, stdout=subprocess.DEVNULL)
-
-
-def copy_project(dest: Path) -> Path:
-    dest.mkdir(parents=True)
-    for name in PROJECT_FILES:
-        shutil.copy(REPO / name, dest / name)
-    for document in REPO.glob("*.qmd"):  # the manuscript and any other document the project renders
-        shutil.copy(document, dest / document.name)
-    for name in PROJECT_DIRS:
-        shutil.copytree(REPO / name, dest / name)
-    return dest
 
 
 def prose_edit(project: Path, n: int) -> None:

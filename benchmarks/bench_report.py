@@ -24,21 +24,9 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-PROJECT_FILES = ("_quarto.yml", "report.qmd", "references.bib", "bmj.csl")
-PROJECT_DIRS = ("sections", "_extensions", "data")
+from _project import REPO, copy_project
+
 TARGETS = {"cold": 20.0, "warm": 3.0}
-
-
-def copy_project(dest: Path) -> Path:
-    dest.mkdir(parents=True)
-    for name in PROJECT_FILES:
-        shutil.copy(REPO / name, dest / name)
-    for document in REPO.glob("*.qmd"):  # the manuscript and any other document the project renders
-        shutil.copy(document, dest / document.name)
-    for name in PROJECT_DIRS:
-        shutil.copytree(REPO / name, dest / name)
-    return dest
 
 
 def imgshare_exe() -> str:

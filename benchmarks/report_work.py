@@ -30,13 +30,13 @@ import os
 import resource
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+from _project import byte_compile, copy_project
+
 
 #: (label, module, attribute path): the parts, where the running imgshare has them.
 PARTS = (
@@ -53,17 +53,6 @@ PARTS = (
     ("Typst to PDF", "imgshare.report._pandoc", "compile_typst"),
     ("finish DOCX", "imgshare.report._docx_tables", "finish_docx"),
 )
-
-
-def _copy_project(dest: Path) -> Path:
-    dest.mkdir(parents=True)
-    for name in ("_quarto.yml", "references.bib", "bmj.csl"):
-        shutil.copy(REPO / name, dest / name)
-    for document in REPO.glob("*.qmd"):
-        shutil.copy(document, dest / document.name)
-    for name in ("sections", "_extensions", "data"):
-        shutil.copytree(REPO / name, dest / name)
-    return dest
 
 
 #: pandoc runs by what they do (the ``what`` of ``imgshare.report._pandoc._run_pandoc``).
@@ -251,11 +240,10 @@ def main() -> None:
     parser.add_argument("--warm", action="store_true", help="a re-render after a prose edit instead of a cold one")
     args = parser.parse_args()
     # as a wheel install leaves it (see bench_latency.py): no module compiled from source per round
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(Path(importlib.util.find_spec("imgshare").origin).parent)],
-                   check=True, stdout=subprocess.DEVNULL)
+    byte_compile(sys.executable)
     rounds = []
     with tempfile.TemporaryDirectory(prefix="report-work-") as tmp:
-        project = _copy_project(Path(tmp) / "project")
+        project = copy_project(Path(tmp) / "project")
         for r in range(args.rounds):
             if args.warm:
                 one_round(project)  # fills the caches
